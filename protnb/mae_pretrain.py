@@ -277,7 +277,7 @@ def autocast(device: torch.device, enabled: bool = True):
     "bfloat16 autocast on CUDA; a no-op elsewhere."
     return torch.autocast("cuda", dtype=torch.bfloat16, enabled=enabled and device.type == "cuda")
 
-# %% ../nbs/03_mae_pretrain.ipynb #dae34ed3
+# %% ../nbs/03_mae_pretrain.ipynb #7ca019ef
 @torch.no_grad()
 def reconstruction_report(model: MaskedAutoencoder, bank: PatchBank, ids: Iterable[str], tcfg: PretrainConfig,
                           batch_size: int = 64, device="cpu", seed: int = 1234) -> dict:
@@ -307,7 +307,7 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
                  device: str = "auto", resume: bool = True) -> tuple[MaskedAutoencoder, list[dict]]:
     "Pretrain a masked autoencoder; return it with one history record per epoch."
     dev, ckpt = get_device(device), Path(run_dir)/"mae_last.pt"
-    set_seed(tcfg.seed)
+    ckpt.parent.mkdir(parents=True, exist_ok=True); set_seed(tcfg.seed)
     model, rows = MaskedAutoencoder(cfg), bank.rows(train_ids)
     mean, std = bank.stats(rows)
     model.encoder.in_mean.copy_(mean); model.encoder.in_std.copy_(std)
