@@ -181,7 +181,7 @@ def predict_ppi(model: nn.Module, bank: PatchBank, pairs: pd.DataFrame, batch_si
             out.append(torch.sigmoid(fwd(xa.to(device), pa.to(device), xb.to(device), pb.to(device)).float()).cpu())
     return torch.cat(out).numpy()
 
-# %% ../nbs/04_ppi_v5.ipynb #d5274f59
+# %% ../nbs/04_ppi_v5.ipynb #565e75e5
 def train_ppi(model: nn.Module, # PPIClassifier or MeanPoolMLP (anything called as model(xa, pad_a, xb, pad_b))
               bank: PatchBank, # patch embeddings of every protein in the pairs
               train: pd.DataFrame, val: pd.DataFrame, # pair tables (a, b, label)
@@ -193,7 +193,7 @@ def train_ppi(model: nn.Module, # PPIClassifier or MeanPoolMLP (anything called 
     best_path.parent.mkdir(parents=True, exist_ok=True); set_seed(tcfg.seed); model.to(dev)
     for split, p in (("train", train), ("val", val)): check_pairs(p, bank.index.keys(), f"{name}/{split}")
     feed, fwd = _feed(model, bank, dev)
-    ra, rb, y = feed.rows(train.a), feed.rows(train.b), torch.as_tensor(train.label.values, dtype=torch.float32)
+    ra, rb, y = feed.rows(train.a), feed.rows(train.b), torch.tensor(train.label.to_numpy(), dtype=torch.float32)
     steps = math.ceil(len(train) / tcfg.batch_size)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=tcfg.max_lr, weight_decay=tcfg.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=tcfg.max_lr, total_steps=tcfg.epochs * steps)
