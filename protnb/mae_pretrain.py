@@ -13,10 +13,10 @@ from .utils import data_path, resolve_path, set_seed, get_device, progress, save
 
 # %% auto #0
 __all__ = ['BERNETT_SPLITS', 'MAE_SIZES', 'ENCODER_KEYS', 'PairError', 'load_bernett_pairs', 'load_bernett_sequences',
-           'check_pairs', 'subsample_pairs', 'PatchBank', 'Attention', 'FeedForward', 'Block', 'MAEConfig',
-           'MAEEncoder', 'random_patch_mask', 'MaskedAutoencoder', 'masked_loss', 'PretrainConfig', 'warmup_cosine',
-           'autocast', 'reconstruction_report', 'pretrain_mae', 'load_mae_encoder', 'protein_vectors',
-           'symmetric_pair_features', 'linear_probe']
+           'check_pairs', 'subsample_pairs', 'PatchBank', 'length_bucketed_batches', 'length_sorted_batches',
+           'Attention', 'FeedForward', 'Block', 'MAEConfig', 'MAEEncoder', 'random_patch_mask', 'MaskedAutoencoder',
+           'masked_loss', 'PretrainConfig', 'warmup_cosine', 'autocast', 'reconstruction_report', 'pretrain_mae',
+           'load_mae_encoder', 'protein_vectors', 'symmetric_pair_features', 'linear_probe']
 
 # %% ../nbs/03_mae_pretrain.ipynb #d784ebd0
 BERNETT_SPLITS = ("train", "val", "test")
@@ -107,6 +107,20 @@ class PatchBank:
         "Per-dimension mean and std over the real patches of `rows` (default all), for input standardisation."
         x = self.data[:-1] if rows is None else torch.cat([self.data[o:o + n] for o, n in zip(self.offsets[rows].tolist(), self.lengths[rows].tolist())])
         return x.mean(0), x.std(0).clamp_min(1e-6)
+
+# %% ../nbs/03_mae_pretrain.ipynb #9cf3f4cf
+def length_bucketed_batches(lengths: torch.Tensor, # cost proxy of each item (patches, or patches of both proteins)
+                            batch_size: int, generator: torch.Generator,
+                            bucket: int = 50, # batches per sorted chunk: larger = less padding, less randomness
+                           ) -> list[torch.Tensor]:
+    "Random batches of items of similar length (every item exactly once per epoch)."
+    perm = torch.randperm(len(lengths), generator=generator)
+    batches = [b for chunk in perm.split(batch_size * bucket) for b in chunk[lengths[chunk].argsort(stable=True)].split(batch_size)]
+    return [batches[i] for i in torch.randperm(len(batches), generator=generator)]
+
+def length_sorted_batches(lengths: torch.Tensor, batch_size: int) -> list[torch.Tensor]:
+    "Deterministic batches in length order, for inference (results are put back in input order by the caller)."
+    return list(lengths.argsort(stable=True).split(batch_size))
 
 # %% ../nbs/03_mae_pretrain.ipynb #3a1c8823
 class Attention(nn.Module):
@@ -277,15 +291,15 @@ def autocast(device: torch.device, enabled: bool = True):
     "bfloat16 autocast on CUDA; a no-op elsewhere."
     return torch.autocast("cuda", dtype=torch.bfloat16, enabled=enabled and device.type == "cuda")
 
-# %% ../nbs/03_mae_pretrain.ipynb #7ca019ef
+# %% ../nbs/03_mae_pretrain.ipynb #a08e86e1
 @torch.no_grad()
 def reconstruction_report(model: MaskedAutoencoder, bank: PatchBank, ids: Iterable[str], tcfg: PretrainConfig,
                           batch_size: int = 64, device="cpu", seed: int = 1234) -> dict:
     "Masked-patch loss of the model vs two baselines (corpus-mean patch; mean of the protein's visible patches), same masks."
     model.eval(); rows, g = bank.rows(ids), torch.Generator().manual_seed(seed)
     tot = dict(mae=0., mean_patch=0., visible_mean=0.); n = 0
-    for i in range(0, len(rows), batch_size):
-        x, pad = bank.batch(rows[i:i + batch_size]); mask = random_patch_mask(pad, tcfg.mask_ratio, g)
+    for b in length_sorted_batches(bank.lengths[rows], batch_size):
+        x, pad = bank.batch(rows[b]); mask = random_patch_mask(pad, tcfg.mask_ratio, g)
         x, pad, mask = x.to(device), pad.to(device), mask.to(device)
         target, vis = model.encoder.standardize(x), ~pad & ~mask
         vis_mean = (target * vis[..., None]).sum(1) / vis.sum(1, keepdim=True).clamp_min(1)
@@ -294,10 +308,6 @@ def reconstruction_report(model: MaskedAutoencoder, bank: PatchBank, ids: Iterab
         for name, p in preds.items(): tot[name] += masked_loss(p, target, mask, tcfg.loss, tcfg.huber_delta).item() * k
         n += k
     return {f"{k}_loss": v / n for k, v in tot.items()}
-
-def _epoch_batches(n: int, batch_size: int, g: torch.Generator):
-    perm = torch.randperm(n, generator=g)
-    return [perm[i:i + batch_size] for i in range(0, n, batch_size)]
 
 def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
                  train_ids: list[str], # the pretraining corpus
@@ -323,7 +333,7 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
         print(f"resuming from {ckpt} after epoch {start}")
     for epoch in range(start, tcfg.epochs):
         model.train(); t0, tot, n = time.time(), 0., 0
-        for step, b in enumerate(_epoch_batches(len(rows), tcfg.batch_size, g)):
+        for step, b in enumerate(length_bucketed_batches(bank.lengths[rows], tcfg.batch_size, g)):
             x, pad = bank.batch(rows[b]); mask = random_patch_mask(pad, tcfg.mask_ratio, g)
             x, pad, mask = x.to(dev), pad.to(dev), mask.to(dev)
             with autocast(dev, tcfg.amp):
@@ -352,17 +362,17 @@ def load_mae_encoder(path: str | Path, # a checkpoint written by `pretrain_mae`
     mae.load_state_dict(ck["state_dict"])
     return mae.encoder
 
-# %% ../nbs/03_mae_pretrain.ipynb #43227e47
+# %% ../nbs/03_mae_pretrain.ipynb #cc854821
 @torch.no_grad()
 def protein_vectors(encoder: MAEEncoder, bank: PatchBank, ids: list[str], batch_size: int = 64, device="cpu") -> dict[str, np.ndarray]:
     "Mean of the encoder's output tokens (CLS and real patches) per protein."
-    encoder.eval().to(device); rows, out = bank.rows(ids), []
-    for i in range(0, len(rows), batch_size):
-        x, pad = bank.batch(rows[i:i + batch_size])
+    encoder.eval().to(device); rows, out = bank.rows(ids), {}
+    for b in length_sorted_batches(bank.lengths[rows], batch_size):
+        x, pad = bank.batch(rows[b])
         tok, tpad = encoder(x.to(device), pad.to(device))
         keep = (~tpad)[..., None].float()
-        out.append(((tok * keep).sum(1) / keep.sum(1)).float().cpu().numpy())
-    return dict(zip(ids, np.concatenate(out)))
+        out.update(zip([ids[i] for i in b.tolist()], ((tok * keep).sum(1) / keep.sum(1)).float().cpu().numpy()))
+    return {i: out[i] for i in ids}
 
 def symmetric_pair_features(vec: Mapping[str, np.ndarray], pairs: pd.DataFrame) -> np.ndarray:
     "`[u + v, u * v]` for each pair: the same features whichever protein comes first."
