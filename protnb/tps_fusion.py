@@ -431,16 +431,19 @@ def mlp_arm(X: dict[str, np.ndarray], # branch name -> (n, d) inputs; the branch
         return P_test, P_test >= tune_thresholds(Y[val], P_val)
     return arm
 
-# %% ../nbs/01_tps_fusion.ipynb #738f36bc
+# %% ../nbs/01_tps_fusion.ipynb #d2564216
 def inner_split(rows: np.ndarray, # training rows of one outer fold
                 groups: np.ndarray, # group of every row of the data set (clusters, or one group per row)
                 val_frac: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    "Hold out whole groups until at least `val_frac` of `rows` are in validation; return (train, val)."
+    "Hold out whole groups, in random order, until at least `val_frac` of `rows` are in validation; return (train, val)."
     rng = np.random.default_rng(seed)
     g = groups[rows]
-    order = rng.permutation(np.unique(g))
-    sizes = pd.Series(g).value_counts()[order].cumsum().to_numpy()
-    val_groups = order[:np.searchsorted(sizes, val_frac * len(rows)) + 1]
+    sizes = pd.Series(g).value_counts()
+    target = max(1.0, val_frac * len(rows))
+    val_groups, n_val = [], 0
+    for grp in rng.permutation(sizes.index.to_numpy()):
+        if n_val >= target: break
+        if n_val + sizes[grp] <= 2 * target: val_groups.append(grp); n_val += sizes[grp]   # skip groups too big to hold out
     is_val = np.isin(g, val_groups)
     return rows[~is_val], rows[is_val]
 
