@@ -19,7 +19,8 @@ from .utils import atomic_write, save_json, progress, get_device, resolve_path, 
 __all__ = ['ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'PRECISIONS', 'ENGINES', 'POOLS', 'SequenceError',
            'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM', 'random_esm2', 'esm_checkpoint_path',
            'load_esm', 'window_starts', 'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward',
-           'pool_residues', 'EmbedSpec', 'sequence_key', 'EmbeddingStore', 'Embeddings', 'embed', 'embed_cli']
+           'pool_residues', 'EmbedSpec', 'sequence_key', 'EmbeddingStore', 'Embeddings', 'embed', 'distributed',
+           'embed_cli']
 
 # %% ../nbs/00_embeddings.ipynb #24fb8056
 ESM_AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWYXBZUO"
@@ -464,7 +465,28 @@ def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: i
     bar.close()
     return sum(map(len, todo))
 
-# %% ../nbs/00_embeddings.ipynb #b624f1a9
+# %% ../nbs/00_embeddings.ipynb #b224e564
+@contextmanager
+def distributed(device: str = "auto" # requested device; under torchrun with CUDA each rank takes GPU LOCAL_RANK
+               ):
+    "Under torchrun, join the process group (NCCL on GPUs, gloo on CPU) and yield `(rank, world_size, device)`; alone, `(0, 1, device)`."
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world == 1: yield 0, 1, device; return
+    import torch.distributed as dist
+    gpu = torch.cuda.is_available() and str(device) in ("auto", "cuda")
+    if gpu:
+        local = int(os.environ.get("LOCAL_RANK", "0")); torch.cuda.set_device(local); device = f"cuda:{local}"
+    dist.init_process_group("nccl" if gpu else "gloo")
+    try: yield dist.get_rank(), dist.get_world_size(), device
+    finally: dist.destroy_process_group()
+
+def _gather_stats(stats: dict, world_size: int) -> list[dict]:
+    "Every rank's statistics (all ranks call this)."
+    if world_size == 1: return [stats]
+    import torch.distributed as dist
+    out = [None] * world_size; dist.all_gather_object(out, stats)
+    return out
+
 def embed_cli(argv=None):
     "Command line: embed a FASTA/TSV/CSV file into an embedding store."
     ap = argparse.ArgumentParser(prog="protnb_embed", description="Embed protein sequences with ESM-2 into a resumable store.")
@@ -477,11 +499,19 @@ def embed_cli(argv=None):
     ap.add_argument("--max-tokens", type=int, default=4096)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--fp16", action="store_true", help="store float16")
+    ap.add_argument("--engine", default="protnb", choices=list(ENGINES))
+    ap.add_argument("--precision", default="float32", choices=PRECISIONS, help="compute precision (autocast)")
     ap.add_argument("--id-col"); ap.add_argument("--seq-col")
     a = ap.parse_args(argv)
     seqs = read_sequences(a.input, a.id_col, a.seq_col)
-    res = embed(seqs, a.model, a.layer, a.pool, a.patch_size, a.out, a.max_tokens, device=a.device, dtype="float16" if a.fp16 else "float32")
-    print(json.dumps({"store": str(res.store.root), "spec": res.spec.tag, **res.stats}))
+    with distributed(a.device) as (rank, world_size, device):
+        res = embed(seqs, a.model, a.layer, a.pool, a.patch_size, a.out, a.max_tokens, device=device, dtype="float16" if a.fp16 else "float32",
+                    rank=rank, world_size=world_size, show_progress=rank == 0, engine=a.engine, precision=a.precision)
+        print(json.dumps({"store": str(res.store.root), "spec": res.spec.tag, "rank": rank, "world_size": world_size, **res.stats}), flush=True)
+        everyone = _gather_stats(res.stats, world_size)
+        if world_size > 1 and rank == 0:
+            total = {k: sum(s[k] for s in everyone) for k in ("this_rank", "computed", "reused", "residues")}
+            print(json.dumps({"store": str(res.store.root), "spec": res.spec.tag, "rank": "all", "world_size": world_size, **total}), flush=True)
     return res
 
 # %% ../nbs/00_embeddings.ipynb #09cafaa6
