@@ -249,13 +249,14 @@ def esm_forward(m: LoadedESM, tokens: torch.Tensor, layer: int = -1) -> torch.Te
     L = resolve_layer(m, layer)
     return m.model(tokens.to(m.device), repr_layers=[L])["representations"][L]
 
-# %% ../nbs/00_embeddings.ipynb #53216dce
+# %% ../nbs/00_embeddings.ipynb #64b5a730
 def _layer_norm(x: torch.Tensor, ln: torch.nn.LayerNorm) -> torch.Tensor:
     return F.layer_norm(x, ln.normalized_shape, ln.weight, ln.bias, ln.eps)
 
-def _rotate_half(x: torch.Tensor) -> torch.Tensor:
+def _rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    "`x·cos + rotate_half(x)·sin` with half-width tables: rotates each pair `(x_i, x_{i+d/2})`."
     x1, x2 = x.chunk(2, dim=-1)
-    return torch.cat((-x2, x1), dim=-1)
+    return torch.cat((x1 * cos - x2 * sin, x2 * cos + x1 * sin), dim=-1)
 
 def _check_plain_esm2(model: ESM2):
     "The fast path reads weights directly; refuse modules it does not know (e.g. LoRA-wrapped projections)."
@@ -276,18 +277,27 @@ def _token_embeddings(model: ESM2, tok: torch.Tensor, lengths: torch.Tensor) -> 
     scale = (1 - 0.15 * 0.8) / (1 - observed)
     return x.masked_fill(is_mask[:, None], 0.0) * scale[seq_of, None]
 
-def _attention_block(lyr, x, cos, sin, keep, mask, heads):
-    "x + out_proj(attention(LN(x))) on packed tokens; only attention sees the padded layout."
-    a, (B, T), D = lyr.self_attn, keep.shape, x.shape[-1]
+def _attend(q, k, v, keep: torch.Tensor, lengths: list[int], varlen: bool) -> torch.Tensor:
+    "Self-attention of packed `(tokens, H, d)` q/k/v within each sequence: one call per sequence (`varlen`) or one padded, masked call."
+    if varlen:   # no padding at all; the per-call overhead is negligible next to a CPU kernel
+        o, start = torch.empty_like(v), 0
+        for n in lengths:
+            s = slice(start, start + n); start += n
+            o[s] = F.scaled_dot_product_attention(*(t[s].transpose(0, 1)[None] for t in (q, k, v)))[0].transpose(0, 1)
+        return o
+    B, T = keep.shape
+    if len(q) == B * T: return F.scaled_dot_product_attention(*(t.view(B, T, *t.shape[1:]).transpose(1, 2) for t in (q, k, v))).transpose(1, 2).reshape(q.shape)
+    pad = q.new_zeros(3, B, T, *q.shape[1:]); pad[0][keep], pad[1][keep], pad[2][keep] = q, k, v
+    return F.scaled_dot_product_attention(*pad.transpose(2, 3).unbind(0), attn_mask=keep[:, None, None, :]).transpose(1, 2)[keep]
+
+def _attention_block(lyr, x, cos, sin, keep, lengths, heads, varlen):
+    "x + out_proj(attention(LN(x))) on packed tokens, with fused QKV and rotary positions."
+    a, D = lyr.self_attn, x.shape[-1]
     w = torch.cat([a.q_proj.weight, a.k_proj.weight, a.v_proj.weight])
     b = torch.cat([a.q_proj.bias, a.k_proj.bias, a.v_proj.bias])
-    q, k, v = F.linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads).unbind(1)
-    qkv = torch.stack((q * cos + _rotate_half(q) * sin, k * cos + _rotate_half(k) * sin, v.to(cos.dtype)))  # (3, tokens, H, d)
-    if mask is None: padded = qkv.view(3, B, T, heads, -1)
-    else: padded = qkv.new_zeros(3, B, T, heads, qkv.shape[-1]); padded[:, keep] = qkv
-    q, k, v = padded.transpose(2, 3).unbind(0)                                        # (B, H, T, d)
-    o = F.scaled_dot_product_attention(q, k, v, attn_mask=mask).transpose(1, 2)       # (B, T, H, d)
-    o = o[keep] if mask is not None else o.reshape(B * T, heads, -1)
+    qkv = F.linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads)
+    qk = _rotary(qkv[:, :2], cos, sin).to(qkv.dtype)
+    o = _attend(qk[:, 0], qk[:, 1], qkv[:, 2], keep, lengths, varlen)
     return x + F.linear(o.reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
 
 def _ffn_block(lyr, x):
@@ -299,24 +309,25 @@ PRECISIONS = ("float32", "bfloat16", "float16")
 def protnb_forward(m: LoadedESM, # the model (fair-esm ESM2 weights)
                    tokens: torch.Tensor, # (batch, length) token ids from `tokenize`
                    layer: int = -1, # hidden layer to return; layers above it are not computed
-                   precision: str = "float32" # float32, or bfloat16/float16 autocast
+                   precision: str = "float32", # float32, or bfloat16/float16 autocast
+                   attention: str = "auto" # varlen (one call per sequence), padded (one masked call), auto: varlen on CPU, padded on GPU
                   ) -> torch.Tensor:
     "Hidden states `(batch, tokens, dim)` of one layer, equal to `esm_forward`'s, computed without work on padding."
     if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}; use one of {', '.join(PRECISIONS)}")
+    if attention not in ("auto", "varlen", "padded"): raise ValueError(f"unknown attention {attention!r}; use auto, varlen or padded")
     L, model = resolve_layer(m, layer), m.model
     _check_plain_esm2(model)
     tokens = tokens.to(m.device); B, T = tokens.shape
     keep = tokens.ne(model.padding_idx); lengths = keep.sum(1)
-    mask = keep[:, None, None, :] if not bool(keep.all()) else None      # key-padding mask, only when there is padding
+    varlen = attention == "varlen" or (attention == "auto" and tokens.device.type == "cpu")
     with torch.autocast(tokens.device.type, dtype=getattr(torch, precision), enabled=precision != "float32"):
         x = _token_embeddings(model, tokens[keep], lengths)                 # (real tokens, dim)
         if L:
             pos = torch.arange(T, device=tokens.device).expand(B, T)[keep].float()
-            f = pos[:, None] * model.layers[0].self_attn.rot_emb.inv_freq.float()
-            f = torch.cat((f, f), -1)[:, None, :]                           # (tokens, 1, head_dim)
+            f = (pos[:, None] * model.layers[0].self_attn.rot_emb.inv_freq.float())[:, None, None, :]   # (tokens, 1, 1, d/2)
             cos, sin = f.cos(), f.sin()
         for lyr in model.layers[:L]:
-            x = _ffn_block(lyr, _attention_block(lyr, x, cos, sin, keep, mask, model.attention_heads))
+            x = _ffn_block(lyr, _attention_block(lyr, x, cos, sin, keep, lengths.tolist(), model.attention_heads, varlen))
         if L == model.num_layers: x = _layer_norm(x, model.emb_layer_norm_after)
     out = torch.zeros(B, T, x.shape[-1], dtype=torch.float32, device=x.device); out[keep] = x.float()
     return out
