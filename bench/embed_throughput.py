@@ -2,8 +2,10 @@
 
 Every engine gets the same randomly initialised ESM-2 of a real architecture (weights do not change speed; none can be
 downloaded here), copied into HF's `EsmModel` by name, and the same Bernett proteins (a seeded sample of those with at
-most 1,022 residues). Each engine runs in its own fresh process (so peak memory is its own), warms up on a few proteins,
-then embeds all of them `--repeats` times; the median time counts.
+most 1,022 residues). Each engine runs in its own fresh process (so peak memory is its own) and warms up on a few proteins.
+The proteins are then cut into `--chunks` groups of similar length, and the engines take turns chunk by chunk (in rotating
+order), so that load changes on a shared machine hit all three alike; an engine's time is the sum over its chunks, and with
+`--repeats` the median of those sums.
 
 - fair-esm: the recipe of fair-esm's `scripts/extract.py`: `FastaBatchedDataset`, `get_batch_indices(max_tokens)`, the
   alphabet's batch converter, `model(toks, repr_layers=[L])`, then pooling of the representation.
@@ -17,7 +19,6 @@ Usage: python bench/embed_throughput.py [--arch esm2_t12_35M_UR50D] [--n 100] [-
 """
 import os, sys, time, json, argparse, resource, tempfile, shutil, statistics
 from pathlib import Path
-from concurrent.futures import ProcessPoolExecutor
 import multiprocessing as mp
 
 root = Path(__file__).resolve().parents[1]
@@ -100,8 +101,8 @@ def run_protnb(m, seqs, a, timing):
         return out
     finally: shutil.rmtree(store, ignore_errors=True)
 
-def run_engine(engine: str, a, outdir: str) -> dict:
-    "Load, warm up and time one engine in this (fresh) process; save its outputs; return timings and memory."
+def engine_worker(engine: str, a, outdir: str, conn):
+    "One engine in its own process: load and warm up, then embed each chunk of ids it is sent; finally save outputs, report memory."
     import numpy as np, torch
     torch.set_num_threads(a.threads)
     from protnb.embeddings import random_esm2, load_esm
@@ -113,21 +114,37 @@ def run_engine(engine: str, a, outdir: str) -> dict:
     run(dict(sorted(seqs.items(), key=lambda kv: len(kv[1]))[:4]))       # warm-up: first-call costs are not throughput
     cuda = m.device.type == "cuda"
     if cuda: torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    secs, store = [], []
-    for _ in range(a.repeats):
-        t = time.perf_counter(); out = run(seqs)
+    conn.send("ready"); out = {}
+    while (ids := conn.recv()) is not None:
+        t = time.perf_counter(); out.update(run({k: seqs[k] for k in ids}))
         if cuda: torch.cuda.synchronize()
-        secs.append(time.perf_counter() - t); store.append(timing.get("store_write_s", 0) + timing.get("store_read_s", 0))
+        conn.send((time.perf_counter() - t, timing.get("store_write_s", 0.0) + timing.get("store_read_s", 0.0)))
     np.savez(Path(outdir)/f"{engine}.npz", **out)
+    conn.send({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+               "peak_gpu_mb": torch.cuda.max_memory_allocated() / 2**20 if cuda else None})
+
+def run_interleaved(engines: list[str], a, outdir: str) -> dict:
+    "Start one process per engine, feed them length-sorted chunks in rotating order, and collect times and memory."
+    seqs = select_proteins(a.n, a.max_len, a.seed)
+    order = sorted(seqs, key=lambda k: (len(seqs[k]), k))
+    chunks = [order[j * len(order) // a.chunks:(j + 1) * len(order) // a.chunks] for j in range(a.chunks)]
+    ctx, procs = mp.get_context("spawn"), {}
+    for e in engines:
+        here, there = ctx.Pipe(); p = ctx.Process(target=engine_worker, args=(e, a, outdir, there)); p.start(); procs[e] = (p, here)
+    for e, (p, c) in procs.items(): assert c.recv() == "ready", e
+    secs = {e: [0.0] * a.repeats for e in engines}; store = {e: [0.0] * a.repeats for e in engines}
+    for r in range(a.repeats):
+        for j, chunk in enumerate(chunks):
+            for i in range(len(engines)):
+                e = engines[(i + j + r) % len(engines)]
+                procs[e][1].send(chunk); dt, st = procs[e][1].recv(); secs[e][r] += dt; store[e][r] += st
     residues = sum(map(len, seqs.values()))
-    r = {"engine": engine, "residues": residues, "seconds": secs, "residues_per_s": residues / statistics.median(secs),
-         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_before_run_mb": rss_before,
-         "peak_gpu_mb": torch.cuda.max_memory_allocated() / 2**20 if cuda else None}
-    if engine == "protnb":
-        r["store_share"] = statistics.median(s / t for s, t in zip(store, secs))
-        r["store_write_s"], r["store_read_s"] = timing["store_write_s"], timing["store_read_s"]
-    return r
+    results = {}
+    for e, (p, c) in procs.items():
+        c.send(None); mem = c.recv(); p.join()
+        results[e] = {"engine": e, "residues": residues, "seconds": secs[e], "residues_per_s": residues / statistics.median(secs[e]), **mem}
+        if e == "protnb": results[e]["store_share"] = statistics.median(s / t for s, t in zip(store[e], secs[e]))
+    return results
 
 def max_abs_diff(x: dict, y: dict) -> float:
     import numpy as np
@@ -143,6 +160,7 @@ def main(argv=None):
     ap.add_argument("--pool", default="mean", choices=["mean", "residue"])
     ap.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "1")))
     ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--chunks", type=int, default=8, help="length-sorted chunks the engines take turns on")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--precision", default="float32", help="protnb compute precision (bfloat16/float16 on CUDA)")
     ap.add_argument("--engines", default=",".join(ENGINES))
@@ -153,10 +171,8 @@ def main(argv=None):
     outdir = tempfile.mkdtemp(prefix="protnb-bench-")
     print(f"# {a.arch} (random weights), {a.n} Bernett proteins <= {a.max_len} residues, pool={a.pool}, max_tokens={a.max_tokens}, "
           f"threads={a.threads}, device={a.device}, repeats={a.repeats}", flush=True)
-    results = {}
-    for e in engines:     # one fresh process per engine: its own peak memory, no state shared
-        with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as ex: results[e] = ex.submit(run_engine, e, a, outdir).result()
-        r = results[e]
+    results = run_interleaved(engines, a, outdir)
+    for e, r in results.items():
         extra = f", store {100 * r['store_share']:.1f}% of the run" if "store_share" in r else ""
         gpu = f", peak GPU {r['peak_gpu_mb']:.0f} MB" if r["peak_gpu_mb"] is not None else ""
         print(f"{e:>9}: {r['residues_per_s']:8,.0f} residues/s  ({r['residues']:,} residues, median of {len(r['seconds'])}: "
