@@ -1,0 +1,191 @@
+"""Embedding throughput: fair-esm's own recipe vs HF transformers `EsmModel` vs protnb, on the same proteins and weights.
+
+Every engine gets the same randomly initialised ESM-2 of a real architecture (weights do not change speed; none can be
+downloaded here), copied into HF's `EsmModel` by name, and the same Bernett proteins (a seeded sample of those with at
+most 1,022 residues). Each engine runs in its own fresh process (so peak memory is its own) and warms up on a few proteins.
+The proteins are then cut into `--chunks` groups of similar length, and the engines take turns chunk by chunk (in rotating
+order), so that load changes on a shared machine hit all three alike; an engine's time is the sum over its chunks, and with
+`--repeats` the median of those sums.
+
+- fair-esm: the recipe of fair-esm's `scripts/extract.py`: `FastaBatchedDataset`, `get_batch_indices(max_tokens)`, the
+  alphabet's batch converter, `model(toks, repr_layers=[L])`, then pooling of the representation.
+- hf: `transformers.EsmModel` (SDPA attention), the same token-budget batches, `last_hidden_state`.
+- protnb: `protnb.embeddings.embed(..., engine="protnb")` into a fresh embedding store, then every embedding read back;
+  the time spent writing and reading the store is reported as a share of the run.
+
+All three outputs are compared with fair-esm's (max absolute difference over all proteins and dimensions).
+The last line is `speedup_vs_fair_esm=X speedup_vs_hf=Y max_abs_diff=Z` (protnb's speed-ups; Z is protnb vs fair-esm).
+Usage: python bench/embed_throughput.py [--arch esm2_t12_35M_UR50D] [--n 100] [--pool residue] [--threads 2] [--device cuda]
+"""
+import os, sys, time, json, argparse, resource, tempfile, shutil, statistics
+from pathlib import Path
+import multiprocessing as mp
+
+root = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(root))   # benchmark this checkout, not whatever protnb is installed
+ENGINES = ("fair-esm", "hf", "protnb")
+
+def select_proteins(n: int, max_len: int, seed: int) -> dict[str, str]:
+    "A seeded sample of `n` Bernett proteins with at most `max_len` residues."
+    import numpy as np
+    from protnb.embeddings import read_sequences
+    from protnb.utils import data_path
+    seqs = read_sequences(data_path("ppi", "bernett_gold_sequences.tsv.gz"))
+    ids = sorted(k for k, s in seqs.items() if len(s) <= max_len)
+    pick = np.random.default_rng(seed).choice(len(ids), size=min(n, len(ids)), replace=False)
+    return {ids[i]: seqs[ids[i]] for i in sorted(pick)}
+
+def hf_from_fair(m):
+    "A `transformers.EsmModel` with the fair-esm model's weights (names mapped as in HF's convert_esm.py)."
+    from transformers import EsmConfig, EsmModel
+    fm, a = m.model, m.alphabet
+    cfg = EsmConfig(vocab_size=len(a), hidden_size=fm.embed_dim, num_hidden_layers=fm.num_layers, num_attention_heads=fm.attention_heads,
+                    intermediate_size=4 * fm.embed_dim, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
+                    max_position_embeddings=1026, position_embedding_type="rotary", layer_norm_eps=fm.emb_layer_norm_after.eps,
+                    pad_token_id=a.padding_idx, mask_token_id=a.mask_idx, token_dropout=fm.token_dropout, emb_layer_norm_before=False)
+    cfg._attn_implementation = "sdpa"
+    hf = EsmModel(cfg, add_pooling_layer=False)
+    sd = {"embeddings.word_embeddings.weight": fm.embed_tokens.weight,
+          "encoder.emb_layer_norm_after.weight": fm.emb_layer_norm_after.weight, "encoder.emb_layer_norm_after.bias": fm.emb_layer_norm_after.bias}
+    names = {"self_attn.q_proj": "attention.self.query", "self_attn.k_proj": "attention.self.key", "self_attn.v_proj": "attention.self.value",
+             "self_attn.out_proj": "attention.output.dense", "self_attn_layer_norm": "attention.LayerNorm",
+             "fc1": "intermediate.dense", "fc2": "output.dense", "final_layer_norm": "LayerNorm"}
+    for i, lyr in enumerate(fm.layers):
+        for src, dst in names.items():
+            mod = lyr.get_submodule(src)
+            sd[f"encoder.layer.{i}.{dst}.weight"], sd[f"encoder.layer.{i}.{dst}.bias"] = mod.weight, mod.bias
+    missing, unexpected = hf.load_state_dict(sd, strict=False)
+    assert not unexpected and all("inv_freq" in k or "contact_head" in k for k in missing), (missing, unexpected)
+    return hf.eval()
+
+def pooled(x, pool: str):
+    "(length, dim) float32 numpy -> the requested pooling."
+    from protnb.embeddings import pool_residues
+    return pool_residues(x, pool)
+
+def run_fair(m, seqs, a):
+    "fair-esm's extract.py recipe."
+    import torch
+    from esm import FastaBatchedDataset
+    ds = FastaBatchedDataset(list(seqs), list(seqs.values()))
+    loader = torch.utils.data.DataLoader(ds, collate_fn=m.alphabet.get_batch_converter(1022),
+                                         batch_sampler=ds.get_batch_indices(a.max_tokens, extra_toks_per_seq=1))
+    L, out = m.num_layers, {}
+    with torch.no_grad():
+        for labels, strs, toks in loader:
+            rep = m.model(toks.to(m.device), repr_layers=[L])["representations"][L].float().cpu().numpy()
+            for i, (k, s) in enumerate(zip(labels, strs)): out[k] = pooled(rep[i, 1:len(s) + 1], a.pool)
+    return out
+
+def run_hf(m, seqs, a, hf):
+    "HF EsmModel on protnb's token-budget batches."
+    import torch
+    from protnb.embeddings import token_batches, tokenize
+    ids, out = list(seqs), {}
+    with torch.inference_mode():
+        for batch in token_batches([len(seqs[k]) + 2 for k in ids], a.max_tokens):
+            toks = tokenize([seqs[ids[i]] for i in batch], m.alphabet).to(m.device)
+            h = hf(input_ids=toks, attention_mask=toks.ne(m.alphabet.padding_idx).long()).last_hidden_state.float().cpu().numpy()
+            for j, i in enumerate(batch): out[ids[i]] = pooled(h[j, 1:len(seqs[ids[i]]) + 1], a.pool)
+    return out
+
+def run_protnb(m, seqs, a, timing):
+    "protnb.embeddings.embed into a fresh store, then every embedding read back."
+    import numpy as np
+    from protnb.embeddings import embed
+    store = Path(tempfile.mkdtemp(prefix="protnb-bench-store-"))
+    try:
+        res = embed(seqs, m, pool=a.pool, store=store, max_tokens=a.max_tokens, show_progress=False, engine="protnb", precision=a.precision)
+        t = time.perf_counter(); out = {k: np.array(res[k], dtype=np.float32) for k in seqs}; read = time.perf_counter() - t
+        timing.update(store_write_s=res.stats["store_seconds"], store_read_s=read)
+        return out
+    finally: shutil.rmtree(store, ignore_errors=True)
+
+def engine_worker(engine: str, a, outdir: str, conn):
+    "One engine in its own process: load and warm up, then embed each chunk of ids it is sent; finally save outputs, report memory."
+    import numpy as np, torch
+    torch.set_num_threads(a.threads)
+    from protnb.embeddings import random_esm2, load_esm
+    seqs = select_proteins(a.n, a.max_len, a.seed)
+    m = load_esm(random_esm2(a.arch, seed=0), a.device)
+    hf = hf_from_fair(m).to(m.device) if engine == "hf" else None
+    timing = {}
+    run = {"fair-esm": lambda s: run_fair(m, s, a), "hf": lambda s: run_hf(m, s, a, hf), "protnb": lambda s: run_protnb(m, s, a, timing)}[engine]
+    run(dict(sorted(seqs.items(), key=lambda kv: len(kv[1]))[:4]))       # warm-up: first-call costs are not throughput
+    cuda = m.device.type == "cuda"
+    if cuda: torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
+    conn.send("ready"); out = {}
+    while (ids := conn.recv()) is not None:
+        t = time.perf_counter(); out.update(run({k: seqs[k] for k in ids}))
+        if cuda: torch.cuda.synchronize()
+        conn.send((time.perf_counter() - t, timing.get("store_write_s", 0.0) + timing.get("store_read_s", 0.0)))
+    np.savez(Path(outdir)/f"{engine}.npz", **out)
+    conn.send({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+               "peak_gpu_mb": torch.cuda.max_memory_allocated() / 2**20 if cuda else None})
+
+def run_interleaved(engines: list[str], a, outdir: str) -> dict:
+    "Start one process per engine, feed them length-sorted chunks in rotating order, and collect times and memory."
+    seqs = select_proteins(a.n, a.max_len, a.seed)
+    order = sorted(seqs, key=lambda k: (len(seqs[k]), k))
+    chunks = [order[j * len(order) // a.chunks:(j + 1) * len(order) // a.chunks] for j in range(a.chunks)]
+    ctx, procs = mp.get_context("spawn"), {}
+    for e in engines:
+        here, there = ctx.Pipe(); p = ctx.Process(target=engine_worker, args=(e, a, outdir, there)); p.start(); procs[e] = (p, here)
+    for e, (p, c) in procs.items(): assert c.recv() == "ready", e
+    secs = {e: [0.0] * a.repeats for e in engines}; store = {e: [0.0] * a.repeats for e in engines}
+    for r in range(a.repeats):
+        for j, chunk in enumerate(chunks):
+            for i in range(len(engines)):
+                e = engines[(i + j + r) % len(engines)]
+                procs[e][1].send(chunk); dt, st = procs[e][1].recv(); secs[e][r] += dt; store[e][r] += st
+    residues = sum(map(len, seqs.values()))
+    results = {}
+    for e, (p, c) in procs.items():
+        c.send(None); mem = c.recv(); p.join()
+        results[e] = {"engine": e, "residues": residues, "seconds": secs[e], "residues_per_s": residues / statistics.median(secs[e]), **mem}
+        if e == "protnb": results[e]["store_share"] = statistics.median(s / t for s, t in zip(store[e], secs[e]))
+    return results
+
+def max_abs_diff(x: dict, y: dict) -> float:
+    import numpy as np
+    assert x.keys() == y.keys()
+    return max(float(np.abs(np.asarray(x[k]) - np.asarray(y[k])).max()) for k in x)
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--arch", default="esm2_t6_8M_UR50D", help="ESM-2 architecture (random weights of its real size)")
+    ap.add_argument("--n", type=int, default=200, help="proteins")
+    ap.add_argument("--max-len", type=int, default=1022)
+    ap.add_argument("--max-tokens", type=int, default=4096, help="token budget per batch (all engines)")
+    ap.add_argument("--pool", default="mean", choices=["mean", "residue"])
+    ap.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "1")))
+    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--chunks", type=int, default=8, help="length-sorted chunks the engines take turns on")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--precision", default="float32", help="protnb compute precision (bfloat16/float16 on CUDA)")
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", help="also write the results here")
+    a = ap.parse_args(argv)
+    engines = a.engines.split(",")
+    outdir = tempfile.mkdtemp(prefix="protnb-bench-")
+    print(f"# {a.arch} (random weights), {a.n} Bernett proteins <= {a.max_len} residues, pool={a.pool}, max_tokens={a.max_tokens}, "
+          f"threads={a.threads}, device={a.device}, repeats={a.repeats}", flush=True)
+    results = run_interleaved(engines, a, outdir)
+    for e, r in results.items():
+        extra = f", store {100 * r['store_share']:.1f}% of the run" if "store_share" in r else ""
+        gpu = f", peak GPU {r['peak_gpu_mb']:.0f} MB" if r["peak_gpu_mb"] is not None else ""
+        print(f"{e:>9}: {r['residues_per_s']:8,.0f} residues/s  ({r['residues']:,} residues, median of {len(r['seconds'])}: "
+              f"{statistics.median(r['seconds']):.1f} s)  peak RSS {r['peak_rss_mb']:.0f} MB{gpu}{extra}", flush=True)
+    import numpy as np
+    outs = {e: dict(np.load(Path(outdir)/f"{e}.npz")) for e in engines}
+    shutil.rmtree(outdir, ignore_errors=True)
+    diffs = {e: max_abs_diff(outs[e], outs["fair-esm"]) for e in engines if e != "fair-esm" and "fair-esm" in outs}
+    for e, d in diffs.items(): print(f"max |{e} - fair-esm| = {d:.2e}")
+    if a.json: Path(a.json).write_text(json.dumps({"args": vars(a), "results": results, "max_abs_diff_vs_fair_esm": diffs}, indent=2))
+    rps = {e: r["residues_per_s"] for e, r in results.items()}
+    if {"fair-esm", "hf", "protnb"} <= rps.keys():
+        print(f"speedup_vs_fair_esm={rps['protnb'] / rps['fair-esm']:.2f} speedup_vs_hf={rps['protnb'] / rps['hf']:.2f} "
+              f"max_abs_diff={diffs['protnb']:.2e}")
+
+if __name__ == "__main__": main()

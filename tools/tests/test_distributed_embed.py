@@ -1,0 +1,75 @@
+"""Scale-out check: `torchrun --nproc_per_node 2 -m protnb.embeddings` with two gloo CPU ranks fills one store.
+
+1. A crashed run: two ranks start; rank 1 dies hard (`os._exit`, like a killed process) after writing 3 proteins.
+2. The same plain command again: each rank resumes its own shard (rank 1 reuses exactly its 3), and nothing is computed twice.
+3. The store's union equals a single-process run: every sequence present once, none missing, none extra, same numbers.
+Exits non-zero on failure. Usage: python tools/tests/test_distributed_embed.py
+"""
+import os, sys, json, subprocess, tempfile, shutil
+from pathlib import Path
+
+root = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(root))   # test this checkout, not whatever protnb is installed
+CRASH_AFTER = 3
+
+def crash_worker(argv):
+    "One torchrun rank whose store dies on rank 1 after CRASH_AFTER writes."
+    import protnb.embeddings as E
+    put, n = E.EmbeddingStore.put, [0]
+    def dying_put(self, spec, seq, arr):
+        if os.environ["RANK"] == "1" and n[0] == CRASH_AFTER: os._exit(17)
+        put(self, spec, seq, arr); n[0] += 1
+    E.EmbeddingStore.put = dying_put
+    E.embed_cli(argv)
+
+def torchrun(*args):
+    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", *map(str, args)]
+    return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+def stats_lines(out: str) -> dict:
+    return {d["rank"]: d for d in (json.loads(l) for l in out.splitlines() if l.startswith("{"))}
+
+def main():
+    import numpy as np
+    from protnb.embeddings import embed, EmbeddingStore
+    rng = np.random.default_rng(0)
+    seqs = {f"P{i}": "".join(rng.choice(list("ACDEFGHIKLMNPQRSTVWY"), int(n))) for i, n in enumerate(rng.integers(5, 200, 30))}
+    seqs["P_dup"] = seqs["P3"]                       # same sequence, another id: embedded once
+    tmp = Path(tempfile.mkdtemp(prefix="protnb-dist-"))
+    try:
+        fasta, store = tmp/"in.fasta", tmp/"store"
+        fasta.write_text("".join(f">{k}\n{v}\n" for k, v in seqs.items()))
+        args = [fasta, "--model", "tiny", "--pool", "residue", "--out", store, "--max-tokens", "256"]
+        unique = len(set(seqs.values()))
+
+        crashed = torchrun(__file__, "--crash-worker", *args)
+        assert crashed.returncode != 0, f"the crashed run should fail:\n{crashed.stdout}\n{crashed.stderr[-3000:]}"
+        after_crash = len(list(store.rglob("*.npy")))
+        assert CRASH_AFTER <= after_crash < unique, f"{after_crash} proteins stored after the crash"
+
+        resumed = torchrun("-m", "protnb.embeddings", *args)
+        assert resumed.returncode == 0, f"resume failed:\n{resumed.stdout}\n{resumed.stderr[-3000:]}"
+        st = stats_lines(resumed.stdout)
+        assert set(st) == {0, 1, "all"}, st
+        test = lambda ok, msg: ok or sys.exit(f"FAIL: {msg}: {st}")
+        test(st[1]["reused"] == CRASH_AFTER, "rank 1 resumes its own 3 finished proteins")
+        test(st[0]["this_rank"] + st[1]["this_rank"] == unique, "the shards partition the unique sequences")
+        test(st["all"]["reused"] == after_crash and st["all"]["computed"] == unique - after_crash, "nothing is computed twice")
+
+        ref = embed(seqs, "tiny", pool="residue", show_progress=False)          # one process, in memory
+        spec = ref.spec; es = EmbeddingStore(store)
+        files = sorted(store.rglob("*.npy"))
+        test(len(files) == unique, f"{len(files)} files for {unique} unique sequences")
+        test(not list(store.rglob("*.tmp")), "no half-written files")
+        for rid, s in seqs.items():
+            diff = float(np.abs(np.asarray(es.get(spec, s)) - ref[rid]).max())
+            test(diff <= 1e-5, f"{rid}: store differs from the single-process run by {diff}")
+        print(f"ok: 2 gloo ranks, crash after {after_crash}/{unique} stored, resume computed {st['all']['computed']}, "
+              f"union equals a single-process run ({unique} unique sequences)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--crash-worker"]: crash_worker(sys.argv[2:])
+    else: main()
