@@ -171,7 +171,8 @@ def main(argv=None):
     outdir = tempfile.mkdtemp(prefix="protnb-bench-")
     print(f"# {a.arch} (random weights), {a.n} Bernett proteins <= {a.max_len} residues, pool={a.pool}, max_tokens={a.max_tokens}, "
           f"threads={a.threads}, device={a.device}, repeats={a.repeats}", flush=True)
-    results = run_interleaved(engines, a, outdir)
+    try: results = run_interleaved(engines, a, outdir)
+    except BaseException: shutil.rmtree(outdir, ignore_errors=True); raise
     for e, r in results.items():
         extra = f", store {100 * r['store_share']:.1f}% of the run" if "store_share" in r else ""
         gpu = f", peak GPU {r['peak_gpu_mb']:.0f} MB" if r["peak_gpu_mb"] is not None else ""

@@ -249,7 +249,7 @@ def esm_forward(m: LoadedESM, tokens: torch.Tensor, layer: int = -1) -> torch.Te
     L = resolve_layer(m, layer)
     return m.model(tokens.to(m.device), repr_layers=[L])["representations"][L]
 
-# %% ../nbs/00_embeddings.ipynb #64b5a730
+# %% ../nbs/00_embeddings.ipynb #954f945c
 def _layer_norm(x: torch.Tensor, ln: torch.nn.LayerNorm) -> torch.Tensor:
     return F.layer_norm(x, ln.normalized_shape, ln.weight, ln.bias, ln.eps)
 
@@ -307,7 +307,7 @@ PRECISIONS = ("float32", "bfloat16", "float16")
 
 @torch.inference_mode()
 def protnb_forward(m: LoadedESM, # the model (fair-esm ESM2 weights)
-                   tokens: torch.Tensor, # (batch, length) token ids from `tokenize`
+                   tokens: torch.Tensor, # (batch, length) right-padded token ids from `tokenize`
                    layer: int = -1, # hidden layer to return; layers above it are not computed
                    precision: str = "float32", # float32, or bfloat16/float16 autocast
                    attention: str = "auto" # varlen (one call per sequence), padded (one masked call), auto: varlen on CPU, padded on GPU
@@ -318,7 +318,7 @@ def protnb_forward(m: LoadedESM, # the model (fair-esm ESM2 weights)
     L, model = resolve_layer(m, layer), m.model
     _check_plain_esm2(model)
     tokens = tokens.to(m.device); B, T = tokens.shape
-    keep = tokens.ne(model.padding_idx); lengths = keep.sum(1)
+    keep = tokens.ne(model.padding_idx); lengths = keep.sum(1); per_seq = lengths.tolist()
     varlen = attention == "varlen" or (attention == "auto" and tokens.device.type == "cpu")
     with torch.autocast(tokens.device.type, dtype=getattr(torch, precision), enabled=precision != "float32"):
         x = _token_embeddings(model, tokens[keep], lengths)                 # (real tokens, dim)
@@ -327,7 +327,7 @@ def protnb_forward(m: LoadedESM, # the model (fair-esm ESM2 weights)
             f = (pos[:, None] * model.layers[0].self_attn.rot_emb.inv_freq.float())[:, None, None, :]   # (tokens, 1, 1, d/2)
             cos, sin = f.cos(), f.sin()
         for lyr in model.layers[:L]:
-            x = _ffn_block(lyr, _attention_block(lyr, x, cos, sin, keep, lengths.tolist(), model.attention_heads, varlen))
+            x = _ffn_block(lyr, _attention_block(lyr, x, cos, sin, keep, per_seq, model.attention_heads, varlen))
         if L == model.num_layers: x = _layer_norm(x, model.emb_layer_norm_after)
     out = torch.zeros(B, T, x.shape[-1], dtype=torch.float32, device=x.device); out[keep] = x.float()
     return out
