@@ -16,14 +16,15 @@ from esm.model.esm2 import ESM2
 from .utils import atomic_write, save_json, progress, get_device, resolve_path, data_path, set_seed, make_run_dir, is_headless
 
 # %% auto #0
-__all__ = ['ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'PRECISIONS', 'ENGINES', 'POOLS', 'SequenceError',
-           'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM', 'random_esm2', 'esm_checkpoint_path',
-           'load_esm', 'window_starts', 'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward',
-           'pool_residues', 'EmbedSpec', 'sequence_key', 'EmbeddingStore', 'Embeddings', 'embed', 'distributed',
-           'embed_cli']
+__all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'PRECISIONS', 'ENGINES', 'POOLS',
+           'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM', 'random_esm2',
+           'esm_checkpoint_path', 'load_esm', 'window_starts', 'token_batches', 'tokenize', 'resolve_layer',
+           'esm_forward', 'protnb_forward', 'pool_residues', 'EmbedSpec', 'sequence_key', 'EmbeddingStore',
+           'Embeddings', 'embed', 'distributed', 'embed_cli']
 
-# %% ../nbs/00_embeddings.ipynb #24fb8056
-ESM_AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWYXBZUO"
+# %% ../nbs/00_embeddings.ipynb #69dfea37
+AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"          # the 20 standard residues
+ESM_AMINO_ACIDS = AMINO_ACIDS + "XBZUO"       # plus unknown, ambiguous and rare ones
 _VALID = np.zeros(256, dtype=bool); _VALID[np.frombuffer(ESM_AMINO_ACIDS.encode(), np.uint8)] = True
 
 class SequenceError(ValueError):
@@ -123,7 +124,7 @@ def read_sequences(path: str | Path, # FASTA (.fa/.fasta/.faa), or .tsv/.csv tab
         raise SequenceError(f"{path}: cannot read the file ({type(e).__name__}: {e})") from e
     return validate_sequences(recs, source=path.name)
 
-# %% ../nbs/00_embeddings.ipynb #05a45310
+# %% ../nbs/00_embeddings.ipynb #345fa7a3
 ESM2_ARCHS = {  # name: (layers, embed_dim, attention_heads)
     "esm2_t6_8M_UR50D": (6, 320, 20), "esm2_t12_35M_UR50D": (12, 480, 20), "esm2_t30_150M_UR50D": (30, 640, 20),
     "esm2_t33_650M_UR50D": (33, 1280, 20), "esm2_t36_3B_UR50D": (36, 2560, 40), "esm2_t48_15B_UR50D": (48, 5120, 40)}
@@ -148,9 +149,8 @@ def random_esm2(arch: str | tuple = "tiny", # "tiny", an ESM-2 name (its archite
     "A randomly initialised ESM-2 of a given architecture (offline; for tests and benchmarks)."
     dims = TINY_ARCH if arch == "tiny" else ESM2_ARCHS[arch] if isinstance(arch, str) else tuple(arch)
     alphabet = esm.data.Alphabet.from_architecture("ESM-1b")
-    g = torch.random.fork_rng(); g.__enter__(); torch.manual_seed(seed)
-    try: model = ESM2(num_layers=dims[0], embed_dim=dims[1], attention_heads=dims[2], alphabet=alphabet)
-    finally: g.__exit__(None, None, None)
+    with torch.random.fork_rng():   # seed the weights without disturbing the caller's random state
+        torch.manual_seed(seed); model = ESM2(num_layers=dims[0], embed_dim=dims[1], attention_heads=dims[2], alphabet=alphabet)
     name = "tiny" if dims == TINY_ARCH and seed == 0 else f"random-l{dims[0]}-d{dims[1]}-h{dims[2]}-seed{seed}"
     return LoadedESM(model.eval(), alphabet, name)
 

@@ -14,10 +14,10 @@ from .mae_pretrain import (MAEConfig, MAEEncoder, Block, PatchBank, check_pairs,
                                  length_bucketed_batches, length_sorted_batches)
 
 # %% auto #0
-__all__ = ['V5_SIZES', 'AMINO_ACIDS', 'CONJOINT_CLASSES', 'InteractionCrossAttention', 'InteractionMLPHead', 'PPIConfig',
-           'PPIClassifier', 'create_ppi_classifier', 'MeanMLPConfig', 'MeanPoolMLP', 'TrainConfig', 'ppi_metrics',
-           'encode_bank', 'predict_ppi', 'train_ppi', 'sequence_features', 'feature_table', 'pair_feature_matrix',
-           'feature_baseline', 'load_b4ppi', 'covered_pairs']
+__all__ = ['V5_SIZES', 'CONJOINT_CLASSES', 'InteractionCrossAttention', 'InteractionMLPHead', 'PPIConfig', 'PPIClassifier',
+           'create_ppi_classifier', 'MeanMLPConfig', 'MeanPoolMLP', 'TrainConfig', 'ppi_metrics', 'encode_bank',
+           'predict_ppi', 'train_ppi', 'sequence_features', 'feature_table', 'pair_feature_matrix', 'feature_baseline',
+           'load_b4ppi', 'covered_pairs']
 
 # %% ../nbs/04_ppi_v5.ipynb #91d4b039
 class InteractionCrossAttention(nn.Module):
@@ -226,8 +226,8 @@ def train_ppi(model: nn.Module, # PPIClassifier or MeanPoolMLP (anything called 
                 epochs_run=len(history), train_seconds=t_train, train_pairs_per_s=seen / t_train, data_fraction=t_data / t_train,
                 checkpoint=str(best_path))
 
-# %% ../nbs/04_ppi_v5.ipynb #e10d62c1
-AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
+# %% ../nbs/04_ppi_v5.ipynb #93b349f6
+from .embeddings import AMINO_ACIDS
 CONJOINT_CLASSES = ("AGV", "ILFP", "YMTS", "HNQW", "RK", "DE", "C")   # Shen et al. 2007, PNAS 104:4337
 
 _AA_INDEX = np.full(256, -1); _AA_INDEX[np.frombuffer(AMINO_ACIDS.encode(), np.uint8)] = np.arange(20)
