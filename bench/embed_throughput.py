@@ -9,7 +9,8 @@ order), so that load changes on a shared machine hit all three alike; an engine'
 
 - fair-esm: the recipe of fair-esm's `scripts/extract.py`: `FastaBatchedDataset`, `get_batch_indices(max_tokens)`, the
   alphabet's batch converter, `model(toks, repr_layers=[L])`, then pooling of the representation.
-- hf: `transformers.EsmModel` (SDPA attention), the same token-budget batches, `last_hidden_state`.
+- hf: `transformers.EsmModel` (SDPA attention), the same token-budget batches, `last_hidden_state`; with `--precision
+  bfloat16/float16` it runs under the same autocast as protnb (fair-esm's recipe has no such option and stays float32).
 - protnb: `protnb.embeddings.embed(..., engine="protnb")` into a fresh embedding store, then every embedding read back;
   the time spent writing and reading the store is reported as a share of the run.
 
@@ -82,7 +83,8 @@ def run_hf(m, seqs, a, hf):
     import torch
     from protnb.embeddings import token_batches, tokenize
     ids, out = list(seqs), {}
-    with torch.inference_mode():
+    low = a.precision != "float32"   # HF gets the same autocast as protnb
+    with torch.inference_mode(), torch.autocast(m.device.type, dtype=getattr(torch, a.precision), enabled=low):
         for batch in token_batches([len(seqs[k]) + 2 for k in ids], a.max_tokens):
             toks = tokenize([seqs[ids[i]] for i in batch], m.alphabet).to(m.device)
             h = hf(input_ids=toks, attention_mask=toks.ne(m.alphabet.padding_idx).long()).last_hidden_state.float().cpu().numpy()
@@ -118,7 +120,7 @@ def engine_worker(engine: str, a, outdir: str, conn):
     while (ids := conn.recv()) is not None:
         t = time.perf_counter(); out.update(run({k: seqs[k] for k in ids}))
         if cuda: torch.cuda.synchronize()
-        conn.send((time.perf_counter() - t, timing.get("store_write_s", 0.0) + timing.get("store_read_s", 0.0)))
+        conn.send((time.perf_counter() - t, timing.get("store_write_s", 0.0), timing.get("store_read_s", 0.0)))
     np.savez(Path(outdir)/f"{engine}.npz", **out)
     conn.send({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                "peak_gpu_mb": torch.cuda.max_memory_allocated() / 2**20 if cuda else None})
@@ -132,18 +134,19 @@ def run_interleaved(engines: list[str], a, outdir: str) -> dict:
     for e in engines:
         here, there = ctx.Pipe(); p = ctx.Process(target=engine_worker, args=(e, a, outdir, there)); p.start(); procs[e] = (p, here)
     for e, (p, c) in procs.items(): assert c.recv() == "ready", e
-    secs = {e: [0.0] * a.repeats for e in engines}; store = {e: [0.0] * a.repeats for e in engines}
+    secs, write, read = ({e: [0.0] * a.repeats for e in engines} for _ in range(3))
     for r in range(a.repeats):
         for j, chunk in enumerate(chunks):
             for i in range(len(engines)):
                 e = engines[(i + j + r) % len(engines)]
-                procs[e][1].send(chunk); dt, st = procs[e][1].recv(); secs[e][r] += dt; store[e][r] += st
+                procs[e][1].send(chunk); dt, w, rd = procs[e][1].recv(); secs[e][r] += dt; write[e][r] += w; read[e][r] += rd
     residues = sum(map(len, seqs.values()))
     results = {}
     for e, (p, c) in procs.items():
         c.send(None); mem = c.recv(); p.join()
         results[e] = {"engine": e, "residues": residues, "seconds": secs[e], "residues_per_s": residues / statistics.median(secs[e]), **mem}
-        if e == "protnb": results[e]["store_share"] = statistics.median(s / t for s, t in zip(store[e], secs[e]))
+        if e == "protnb": results[e].update(store_share=statistics.median((w + rd) / t for w, rd, t in zip(write[e], read[e], secs[e])),
+                                            store_write_s=write[e], store_read_s=read[e])
     return results
 
 def max_abs_diff(x: dict, y: dict) -> float:
@@ -162,7 +165,7 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--chunks", type=int, default=8, help="length-sorted chunks the engines take turns on")
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--precision", default="float32", help="protnb compute precision (bfloat16/float16 on CUDA)")
+    ap.add_argument("--precision", default="float32", help="protnb and HF compute precision (bfloat16/float16 autocast on CUDA)")
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", help="also write the results here")
@@ -174,7 +177,8 @@ def main(argv=None):
     try: results = run_interleaved(engines, a, outdir)
     except BaseException: shutil.rmtree(outdir, ignore_errors=True); raise
     for e, r in results.items():
-        extra = f", store {100 * r['store_share']:.1f}% of the run" if "store_share" in r else ""
+        extra = (f", store {100 * r['store_share']:.1f}% of the run (waiting on writes {statistics.median(r['store_write_s']):.2f} s, "
+                 f"reading back {statistics.median(r['store_read_s']):.2f} s)") if "store_share" in r else ""
         gpu = f", peak GPU {r['peak_gpu_mb']:.0f} MB" if r["peak_gpu_mb"] is not None else ""
         print(f"{e:>9}: {r['residues_per_s']:8,.0f} residues/s  ({r['residues']:,} residues, median of {len(r['seconds'])}: "
               f"{statistics.median(r['seconds']):.1f} s)  peak RSS {r['peak_rss_mb']:.0f} MB{gpu}{extra}", flush=True)
