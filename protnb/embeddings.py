@@ -251,7 +251,7 @@ def esm_forward(m: LoadedESM, tokens: torch.Tensor, layer: int = -1) -> torch.Te
     L = resolve_layer(m, layer)
     return m.model(tokens.to(m.device), repr_layers=[L])["representations"][L]
 
-# %% ../nbs/00_embeddings.ipynb #18e3037c
+# %% ../nbs/00_embeddings.ipynb #1fc018e5
 def _layer_norm(x: torch.Tensor, ln: torch.nn.LayerNorm) -> torch.Tensor:
     return F.layer_norm(x, ln.normalized_shape, ln.weight, ln.bias, ln.eps)
 
@@ -335,9 +335,10 @@ def protnb_forward(m: LoadedESM, # the model (fair-esm ESM2 weights)
     varlen = attention == "varlen" or (attention == "auto" and m.device.type == "cpu")
     # where the real tokens are, as integer indices computed once where the tokens are (usually the host): boolean-mask
     # indexing on a GPU waits for it at every use; with these, nothing in the forward waits and the next batch can queue up
-    keep = tokens.ne(model.padding_idx); lengths = keep.sum(1)
-    p = _Packing(keep, keep.view(-1).nonzero().squeeze(1), lengths.tolist() if varlen else None)
-    tokens, lengths, p.keep, p.idx = (_to_device(t, m.device) for t in (tokens, lengths, p.keep, p.idx))
+    keep = tokens.ne(model.padding_idx); lengths = keep.sum(1); idx = keep.view(-1).nonzero().squeeze(1)
+    per_seq = lengths.tolist() if varlen else None
+    tokens, lengths, keep, idx = (_to_device(t, m.device) for t in (tokens, lengths, keep, idx))
+    p = _Packing(keep, idx, per_seq)
     with torch.autocast(m.device.type, dtype=getattr(torch, precision), enabled=precision != "float32"):
         x = _token_embeddings(model, tokens.reshape(-1)[p.idx], p.idx // T, lengths)      # (real tokens, dim)
         if L:
@@ -413,7 +414,7 @@ class EmbeddingStore:
         "The embedding kinds present in the store."
         return [EmbedSpec(**json.loads(p.read_text())) for p in sorted(self.root.glob("**/spec.json"))]
 
-# %% ../nbs/00_embeddings.ipynb #dc655fc3
+# %% ../nbs/00_embeddings.ipynb #62435880
 class Embeddings(Mapping):
     "Read-only `{id: array}` view of embedded sequences, in memory or backed by an `EmbeddingStore`; `.stats` describes the run."
     def __init__(self, seqs: dict[str, str], spec: EmbedSpec, arrays: dict | None = None, store: EmbeddingStore | None = None, stats=None):
@@ -506,8 +507,9 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
 
 def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: int, emit, show_progress: bool, forward=esm_forward) -> int:
     "Embed `todo` sequences window by window in token-budget batches; call `emit(seq, per_residue)` as each protein completes."
-    items = [(s, a) for s in todo for a in window_starts(len(s), spec.window, spec.overlap)]
-    n_windows = {s: len(window_starts(len(s), spec.window, spec.overlap)) for s in todo}
+    starts = {s: window_starts(len(s), spec.window, spec.overlap) for s in todo}
+    items = [(s, a) for s, st in starts.items() for a in st]
+    n_windows = {s: len(st) for s, st in starts.items()}
     pending: dict[str, list] = {}   # seq -> [sum, count, windows seen] for proteins still in flight
     bar = progress(total=sum(map(len, todo)), unit="res", desc=f"embed {spec.model}", disable=not show_progress or not todo)
     def finish(chunk, parts, h):
