@@ -1,8 +1,9 @@
 """Scale-out check: `torchrun --nproc_per_node 2 -m protnb.embeddings` with two gloo CPU ranks fills one store.
 
-1. A crashed run: two ranks start; rank 1 dies hard (`os._exit`, like a killed process) after writing 3 proteins.
-2. The same plain command again: each rank resumes its own shard (rank 1 reuses exactly its 3), and nothing is computed twice.
-3. The store's union equals a single-process run: every sequence present once, none missing, none extra, same numbers.
+1. A crashed run: two ranks start; rank 1 dies hard (`os._exit`, like a killed process) after committing 3 packs.
+2. The same plain command again: each rank resumes its own shard (rank 1 reuses exactly what it stored), and nothing is
+   computed twice.
+3. The store's union equals a single-process run: every sequence stored once, none missing, none extra, same numbers.
 Exits non-zero on failure. Usage: python tools/tests/test_distributed_embed.py
 """
 import os, sys, json, subprocess, tempfile, shutil
@@ -13,13 +14,13 @@ sys.path.insert(0, str(root))   # test this checkout, not whatever protnb is ins
 CRASH_AFTER = 3
 
 def crash_worker(argv):
-    "One torchrun rank whose store dies on rank 1 after CRASH_AFTER writes."
+    "One torchrun rank whose store dies on rank 1 after CRASH_AFTER packs."
     import protnb.embeddings as E
-    put, n = E.EmbeddingStore.put, [0]
-    def dying_put(self, spec, seq, arr):
+    put_many, n = E.EmbeddingStore.put_many, [0]
+    def dying_put_many(self, spec, items):
         if os.environ["RANK"] == "1" and n[0] == CRASH_AFTER: os._exit(17)
-        put(self, spec, seq, arr); n[0] += 1
-    E.EmbeddingStore.put = dying_put
+        n[0] += 1; return put_many(self, spec, items)
+    E.EmbeddingStore.put_many = dying_put_many
     E.embed_cli(argv)
 
 def torchrun(*args):
@@ -32,7 +33,7 @@ def stats_lines(out: str) -> dict:
 
 def main():
     import numpy as np
-    from protnb.embeddings import embed, EmbeddingStore
+    from protnb.embeddings import embed, EmbeddingStore, _shard
     rng = np.random.default_rng(0)
     seqs = {f"P{i}": "".join(rng.choice(list("ACDEFGHIKLMNPQRSTVWY"), int(n))) for i, n in enumerate(rng.integers(5, 200, 30))}
     seqs["P_dup"] = seqs["P3"]                       # same sequence, another id: embedded once
@@ -42,25 +43,26 @@ def main():
         fasta.write_text("".join(f">{k}\n{v}\n" for k, v in seqs.items()))
         args = [fasta, "--model", "tiny", "--pool", "residue", "--out", store, "--max-tokens", "256"]
         unique = len(set(seqs.values()))
+        ref = embed(seqs, "tiny", pool="residue", show_progress=False)          # one process, in memory
+        spec = ref.spec; es = EmbeddingStore(store)
 
         crashed = torchrun(__file__, "--crash-worker", *args)
         assert crashed.returncode != 0, f"the crashed run should fail:\n{crashed.stdout}\n{crashed.stderr[-3000:]}"
-        after_crash = len(list(store.rglob("*.npy")))
+        after_crash = len(es.keys(spec))
         assert CRASH_AFTER <= after_crash < unique, f"{after_crash} proteins stored after the crash"
+        rank1_stored = sum(es.has(spec, s) for s in _shard(list(seqs.values()), 1, 2))
 
         resumed = torchrun("-m", "protnb.embeddings", *args)
         assert resumed.returncode == 0, f"resume failed:\n{resumed.stdout}\n{resumed.stderr[-3000:]}"
         st = stats_lines(resumed.stdout)
         assert set(st) == {0, 1, "all"}, st
         test = lambda ok, msg: ok or sys.exit(f"FAIL: {msg}: {st}")
-        test(st[1]["reused"] == CRASH_AFTER, "rank 1 resumes its own 3 finished proteins")
+        test(CRASH_AFTER <= rank1_stored == st[1]["reused"], f"rank 1 resumes the {rank1_stored} proteins of its 3 packs")
         test(st[0]["this_rank"] + st[1]["this_rank"] == unique, "the shards partition the unique sequences")
         test(st["all"]["reused"] == after_crash and st["all"]["computed"] == unique - after_crash, "nothing is computed twice")
 
-        ref = embed(seqs, "tiny", pool="residue", show_progress=False)          # one process, in memory
-        spec = ref.spec; es = EmbeddingStore(store)
-        files = sorted(store.rglob("*.npy"))
-        test(len(files) == unique, f"{len(files)} files for {unique} unique sequences")
+        stored = sum(len(json.loads(p.read_text())["entries"]) for p in store.rglob("packs/*.json"))
+        test(stored == len(es.keys(spec)) == unique, f"{stored} entries, {len(es.keys(spec))} sequences for {unique} unique sequences")
         test(not list(store.rglob("*.tmp")), "no half-written files")
         for rid, s in seqs.items():
             diff = float(np.abs(np.asarray(es.get(spec, s)) - ref[rid]).max())
