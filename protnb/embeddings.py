@@ -367,7 +367,7 @@ def pool_residues(x: np.ndarray, # (length, dim) per-residue embedding
         return sums / counts
     raise ValueError(f"unknown pooling {pool!r}; use one of {', '.join(POOLS)}")
 
-# %% ../nbs/00_embeddings.ipynb #b759b19b
+# %% ../nbs/00_embeddings.ipynb #8ab7e7d7
 @dataclass(frozen=True)
 class EmbedSpec:
     "Everything that determines an embedding besides the sequence."
@@ -422,12 +422,13 @@ class EmbeddingStore:
         idx.add(name, entries); return len(new)
     def get(self, spec: EmbedSpec, seq: str, mmap: bool | None = None) -> np.ndarray:
         "Read one embedding: a view into its memory-mapped pack, except mean-pooled vectors (`mmap=None`), which are copied out."
-        k, idx = sequence_key(seq), self._index(spec).refresh()
-        if k not in idx.where: idx.refresh(force=True)     # another process may have committed it within the folder's time stamp
+        k, idx = sequence_key(seq), self._index(spec)
+        if k not in idx.where: idx.refresh(force=True)     # another process may have committed it a moment ago
         try: pack, offset, shape = idx.where[k]
         except KeyError: raise KeyError(f"{self.root}: no {spec.tag} embedding for sequence {k[:12]} (length {len(seq)})") from None
-        a = _pack_data(os.path.join(idx.folder, f"{pack}.npy"))[offset:offset + math.prod(shape)].reshape(shape)
-        return a if (spec.pool != "mean" if mmap is None else mmap) else np.array(a)
+        mapped, plain = _pack_data(os.path.join(idx.folder, f"{pack}.npy"))
+        if spec.pool != "mean" if mmap is None else mmap: return mapped[offset:offset + math.prod(shape)].reshape(shape)
+        return plain[offset:offset + math.prod(shape)].reshape(shape).copy()
     def specs(self) -> list[EmbedSpec]:
         "The embedding kinds present in the store."
         return [EmbedSpec(**json.loads(p.read_text())) for p in sorted(self.root.glob("**/spec.json"))]
@@ -451,9 +452,10 @@ class _PackIndex:
             self.read.add(pack)
 
 @functools.lru_cache(maxsize=256)
-def _pack_data(path: str) -> np.memmap:
-    "A committed pack's data, memory-mapped; packs never change once committed, so the mapping is kept."
-    return np.load(path, mmap_mode="r")
+def _pack_data(path: str) -> tuple[np.memmap, np.ndarray]:
+    "A committed pack's data, memory-mapped, and a plain array view of it (cheaper to slice); packs never change, so both are kept."
+    mapped = np.load(path, mmap_mode="r")
+    return mapped, mapped.view(np.ndarray)
 
 # %% ../nbs/00_embeddings.ipynb #a4904220
 class Embeddings(Mapping):
