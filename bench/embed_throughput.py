@@ -2,7 +2,7 @@
 
 Every engine gets the same randomly initialised ESM-2 of a real architecture (weights do not change speed; none can be
 downloaded here), copied into HF's `EsmModel` by name, and the same Bernett proteins (a seeded sample of those with at
-most 1,022 residues). Each engine runs in its own fresh process (so peak memory is its own) and warms up on a few proteins.
+most 1,022 residues). Each engine runs in its own fresh process (so peak memory is its own) and warms up on 16 proteins spread over the length range.
 The proteins are then cut into `--chunks` groups of similar length, and the engines take turns chunk by chunk (in rotating
 order), so that load changes on a shared machine hit all three alike; an engine's time is the sum over its chunks, and with
 `--repeats` the median of those sums.
@@ -113,7 +113,8 @@ def engine_worker(engine: str, a, outdir: str, conn):
     hf = hf_from_fair(m).to(m.device) if engine == "hf" else None
     timing = {}
     run = {"fair-esm": lambda s: run_fair(m, s, a), "hf": lambda s: run_hf(m, s, a, hf), "protnb": lambda s: run_protnb(m, s, a, timing)}[engine]
-    run(dict(sorted(seqs.items(), key=lambda kv: len(kv[1]))[:4]))       # warm-up: first-call costs are not throughput
+    by_length = sorted(seqs.items(), key=lambda kv: len(kv[1]))
+    run(dict(by_length[::max(1, len(by_length) // 16)]))    # warm-up over the length range: first uses of a shape are not throughput
     cuda = m.device.type == "cuda"
     if cuda: torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
     conn.send("ready"); out = {}
