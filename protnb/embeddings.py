@@ -367,7 +367,7 @@ def pool_residues(x: np.ndarray, # (length, dim) per-residue embedding
         return sums / counts
     raise ValueError(f"unknown pooling {pool!r}; use one of {', '.join(POOLS)}")
 
-# %% ../nbs/00_embeddings.ipynb #8ab7e7d7
+# %% ../nbs/00_embeddings.ipynb #2211491d
 @dataclass(frozen=True)
 class EmbedSpec:
     "Everything that determines an embedding besides the sequence."
@@ -394,8 +394,8 @@ class EmbeddingStore:
     def __init__(self, root: str | Path): self.root, self._indexes = Path(root), {}
     def __repr__(self): return f"EmbeddingStore({str(self.root)!r})"
     def _index(self, spec: EmbedSpec) -> _PackIndex:
-        if (idx := self._indexes.get(spec.tag)) is None:
-            idx = _PackIndex(os.path.join(self.root, spec.tag, "packs")); idx.refresh(); self._indexes.setdefault(spec.tag, idx)
+        if (idx := self._indexes.get(spec.tag)) is None:   # one index per kind, shared with the writer thread
+            idx = self._indexes.setdefault(spec.tag, _PackIndex(os.path.join(self.root, spec.tag, "packs"))).refresh()
         return idx
     def has(self, spec: EmbedSpec, seq: str) -> bool: return sequence_key(seq) in self._index(spec).refresh().where
     def keys(self, spec: EmbedSpec) -> set[str]:
@@ -427,8 +427,9 @@ class EmbeddingStore:
         try: pack, offset, shape = idx.where[k]
         except KeyError: raise KeyError(f"{self.root}: no {spec.tag} embedding for sequence {k[:12]} (length {len(seq)})") from None
         mapped, plain = _pack_data(os.path.join(idx.folder, f"{pack}.npy"))
-        if spec.pool != "mean" if mmap is None else mmap: return mapped[offset:offset + math.prod(shape)].reshape(shape)
-        return plain[offset:offset + math.prod(shape)].reshape(shape).copy()
+        keep_mapped = spec.pool != "mean" if mmap is None else mmap
+        a = (mapped if keep_mapped else plain)[offset:offset + math.prod(shape)].reshape(shape)
+        return a if keep_mapped else a.copy()
     def specs(self) -> list[EmbedSpec]:
         "The embedding kinds present in the store."
         return [EmbedSpec(**json.loads(p.read_text())) for p in sorted(self.root.glob("**/spec.json"))]
@@ -457,7 +458,7 @@ def _pack_data(path: str) -> tuple[np.memmap, np.ndarray]:
     mapped = np.load(path, mmap_mode="r")
     return mapped, mapped.view(np.ndarray)
 
-# %% ../nbs/00_embeddings.ipynb #a4904220
+# %% ../nbs/00_embeddings.ipynb #13f36293
 class Embeddings(Mapping):
     "Read-only `{id: array}` view of embedded sequences, in memory or backed by an `EmbeddingStore`; `.stats` describes the run."
     def __init__(self, seqs: dict[str, str], spec: EmbedSpec, arrays: dict | None = None, store: EmbeddingStore | None = None, stats=None):
@@ -488,7 +489,7 @@ class _StoreWriter:
         if self.failed is not None: raise self.failed
         self.queued.append((self.thread.submit(self._write, spec, items), n)); self.bytes += n
         while self.bytes > self.max_bytes:
-            f, n = self.queued.popleft(); f.result(); self.bytes -= n
+            f, done = self.queued.popleft(); f.result(); self.bytes -= done
         self.blocked_s += time.perf_counter() - t
     def close(self):
         "Wait for every queued write, then raise the first failure, if any."
