@@ -20,9 +20,9 @@ from .utils import atomic_write, save_json, progress, get_device, resolve_path, 
 # %% auto #0
 __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'PRECISIONS', 'ENGINES', 'POOLS',
            'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM', 'random_esm2',
-           'esm_checkpoint_path', 'load_esm', 'window_starts', 'token_batches', 'tokenize', 'resolve_layer',
-           'esm_forward', 'protnb_forward', 'pool_residues', 'EmbedSpec', 'sequence_key', 'EmbeddingStore',
-           'Embeddings', 'embed', 'distributed', 'embed_cli']
+           'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'window_starts', 'token_batches', 'tokenize',
+           'resolve_layer', 'esm_forward', 'protnb_forward', 'pool_residues', 'EmbedSpec', 'sequence_key',
+           'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'embed_cli']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"          # the 20 standard residues
@@ -126,7 +126,7 @@ def read_sequences(path: str | Path, # FASTA (.fa/.fasta/.faa), or .tsv/.csv tab
         raise SequenceError(f"{path}: cannot read the file ({type(e).__name__}: {e})") from e
     return validate_sequences(recs, source=path.name)
 
-# %% ../nbs/00_embeddings.ipynb #345fa7a3
+# %% ../nbs/00_embeddings.ipynb #6092f959
 ESM2_ARCHS = {  # name: (layers, embed_dim, attention_heads)
     "esm2_t6_8M_UR50D": (6, 320, 20), "esm2_t12_35M_UR50D": (12, 480, 20), "esm2_t30_150M_UR50D": (30, 640, 20),
     "esm2_t33_650M_UR50D": (33, 1280, 20), "esm2_t36_3B_UR50D": (36, 2560, 40), "esm2_t48_15B_UR50D": (48, 5120, 40)}
@@ -160,7 +160,8 @@ def esm_checkpoint_path(name: str) -> Path:
     "Where fair-esm (torch hub) keeps the weights of a named ESM-2 model."
     return Path(torch.hub.get_dir())/"checkpoints"/f"{name}.pt"
 
-def _fetch_checkpoint(name: str) -> Path:
+def fetch_esm_weights(name: str) -> Path:
+    "The local file of a named ESM-2's weights, downloaded into the torch hub cache if absent; an error says what to put where."
     path = esm_checkpoint_path(name)
     if path.exists(): return path
     url = ESM_URL.format(name)
@@ -185,7 +186,7 @@ def load_esm(name: str | Path | LoadedESM = "tiny", # "tiny", an ESM-2 name, or 
     "Load an ESM-2 model for inference (eval mode, on `device`)."
     if isinstance(name, LoadedESM): m = name
     elif name == "tiny": m = random_esm2("tiny")
-    elif str(name) in ESM2_ARCHS: m = _load_file(_fetch_checkpoint(str(name)), str(name))
+    elif str(name) in ESM2_ARCHS: m = _load_file(fetch_esm_weights(str(name)), str(name))
     elif Path(name).suffix == ".pt" or Path(name).exists():
         path = resolve_path(name)
         if not path.exists(): raise FileNotFoundError(f"no checkpoint file at {path}")

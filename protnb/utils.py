@@ -13,7 +13,7 @@ import numpy as np, torch
 __all__ = ['NOTEBOOKS', 'repo_root', 'resolve_path', 'data_path', 'set_seed', 'get_device', 'is_headless', 'progress',
            'atomic_write', 'save_json', 'ConfigMismatch', 'config_diff', 'save_checkpoint', 'load_checkpoint',
            'make_run_dir', 'log_metrics', 'save_results', 'savefig', 'notebook_params', 'load_preset', 'check_params',
-           'run_nb', 'run_nb_cli']
+           'esm_or_tiny', 'run_nb', 'run_nb_cli']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
@@ -150,7 +150,7 @@ def savefig(fig, run_dir: str | Path, name: str):
     "Save a matplotlib figure as `run_dir/<name>.png`."
     fig.savefig(Path(run_dir)/f"{name}.png", dpi=120, bbox_inches="tight"); return fig
 
-# %% ../nbs/05_utils.ipynb #f274bb68
+# %% ../nbs/05_utils.ipynb #414d7b6a
 NOTEBOOKS = ["00_embeddings", "01_tps_fusion", "02_tf_crossattn", "03_mae_pretrain", "04_ppi_v5"]
 
 def notebook_params(nb: str) -> dict:
@@ -177,19 +177,37 @@ def _git_revision() -> str:
     r = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=repo_root(), capture_output=True, text=True)
     return r.stdout.strip() or "unknown"
 
+def esm_or_tiny(params: dict, # a notebook's parameters
+                without_weights: str = "fail" # where a named ESM-2's weights cannot be had: "tiny" (fall back) or "fail"
+               ) -> tuple[dict, str]:
+    "`params` with `esm_model` fetched, or replaced by 'tiny' where its weights cannot be had; and a note saying so ('' if not)."
+    from protnb.embeddings import ESM2_ARCHS, fetch_esm_weights   # imported here: protnb.embeddings imports this module
+    if without_weights not in ("tiny", "fail"): raise ValueError(f"without_weights must be 'tiny' or 'fail', got {without_weights!r}")
+    name = params.get("esm_model")
+    if name not in ESM2_ARCHS: return params, ""       # tiny, "" (no ESM arm), or a checkpoint file
+    try: fetch_esm_weights(name); return params, ""
+    except FileNotFoundError as e:
+        if without_weights == "fail": raise
+        return {**params, "esm_model": "tiny"}, (f"{e}\nRunning with esm_model='tiny' instead: a randomly initialised ESM-2, so "
+                                                 "rows that use ESM embeddings measure the pipeline, not ESM-2.")
+
 def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
            preset: str = "quick", # smoke | quick | full
            params: dict | None = None, # overrides on top of the preset
            out: str = "runs", # runs go to <repo>/<out>/<nb>/<timestamp>/
+           without_weights: str = "fail" # a named ESM-2 whose weights cannot be had: "tiny" runs with the random tiny model, "fail" stops
           ) -> Path:
     "Run a notebook headless with papermill; return its run folder."
     import papermill as pm, yaml
     params = {**load_preset(nb, preset), **(params or {})}
     check_params(nb, {**params, "preset": preset, "run_dir": ""})
+    params, note = esm_or_tiny(params, without_weights)
+    if note: print(f"WARNING ({nb}): {note}", file=sys.stderr, flush=True)
     rd = repo_root()/out/nb/datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     rd.mkdir(parents=True)
     params = {**params, "preset": preset, "run_dir": str(rd)}
-    (rd/"params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    header = "".join(f"# {line}\n" for line in note.splitlines())
+    (rd/"params.yaml").write_text(header + yaml.safe_dump(params, sort_keys=False))
     (rd/"git.txt").write_text(_git_revision() + "\n")
     print(f"running {nb} ({preset}) -> {rd}", flush=True)
     env_before = os.environ.get("PROTNB_HEADLESS")
@@ -202,21 +220,24 @@ def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
         else: os.environ["PROTNB_HEADLESS"] = env_before
     return rd
 
-# %% ../nbs/05_utils.ipynb #9099ebe7
+# %% ../nbs/05_utils.ipynb #57b8c8c0
 def _parse_value(v: str):
     "Read a `-p` value as YAML, so numbers, booleans and lists keep their types."
     import yaml
     return yaml.safe_load(v)
 
 def run_nb_cli(argv=None):
-    "Command line: `protnb_run NOTEBOOK|all [--preset smoke|quick|full] [-p NAME VALUE ...]`."
+    "Command line: `protnb_run NOTEBOOK|all [--preset smoke|quick|full] [-p NAME VALUE ...] [--without-weights tiny|fail]`."
     import argparse
     ap = argparse.ArgumentParser(prog="protnb_run", description="Run protnb notebooks headless with papermill into runs/<notebook>/<timestamp>/.")
     ap.add_argument("notebook", help=f"one of {', '.join(NOTEBOOKS)}, or 'all' to run them in order")
     ap.add_argument("--preset", default="quick", choices=["smoke", "quick", "full"], help="parameter preset (default: quick)")
     ap.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="override one parameter (value read as YAML)")
     ap.add_argument("--out", default="runs", help="folder under the repository for run outputs")
+    ap.add_argument("--without-weights", choices=["tiny", "fail"], help="where a named ESM-2's weights cannot be downloaded: "
+                    "run with the random 'tiny' ESM-2 (default for smoke and quick) or stop (default for full)")
     a = ap.parse_args(argv)
+    fallback = a.without_weights or ("fail" if a.preset == "full" else "tiny")
     nbs = NOTEBOOKS if a.notebook == "all" else [a.notebook.removesuffix(".ipynb").split("/")[-1]]
     if unknown := [n for n in nbs if n not in NOTEBOOKS]: ap.error(f"unknown notebook {unknown[0]!r}; choose from {', '.join(NOTEBOOKS)} or all")
     over = {k: _parse_value(v) for k, v in a.param}
@@ -224,4 +245,4 @@ def run_nb_cli(argv=None):
         ap.error(f"no notebook declares parameter(s) {', '.join(unknown)}")
     for nb in nbs:   # with `all`, each override goes to the notebooks that declare it
         mine = {k: v for k, v in over.items() if a.notebook != "all" or k in notebook_params(nb)}
-        print(f"done {nb}: {run_nb(nb, a.preset, mine, a.out)}", flush=True)
+        print(f"done {nb}: {run_nb(nb, a.preset, mine, a.out, fallback)}", flush=True)
