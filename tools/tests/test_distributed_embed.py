@@ -1,12 +1,16 @@
-"""Scale-out check: `torchrun --nproc_per_node 2 -m protnb.embeddings` with two gloo CPU ranks fills one store.
+"""Scale-out and interruption checks: `torchrun --nproc_per_node 2 -m protnb.embeddings` with two gloo CPU ranks fills one store.
 
-1. A crashed run: two ranks start; rank 1 dies hard (`os._exit`, like a killed process) after committing 3 packs.
+1. A crashed run: two ranks start; rank 1 dies hard (`os._exit`, like a killed process) after committing 3 packs, and
+   torchrun stops rank 0 with SIGTERM.
 2. The same plain command again: each rank resumes its own shard (rank 1 reuses exactly what it stored), and nothing is
    computed twice.
-3. The store's union equals a single-process run: every sequence stored once, none missing, none extra, same numbers.
+3. The store's union equals a single-process run: every sequence stored once, none missing, none extra, same numbers, and
+   no temporary file left by either rank.
+4. SIGTERM to a single-process run whose store writes slowly: it exits with status 143, the packs still queued when the
+   signal came are committed, and no temporary file is left.
 Exits non-zero on failure. Usage: python tools/tests/test_distributed_embed.py
 """
-import os, sys, json, subprocess, tempfile, shutil
+import os, sys, json, time, signal, subprocess, tempfile, shutil
 from pathlib import Path
 
 root = Path(__file__).resolve().parents[2]
@@ -22,6 +26,28 @@ def crash_worker(argv):
         n[0] += 1; return put_many(self, spec, items)
     E.EmbeddingStore.put_many = dying_put_many
     E.embed_cli(argv)
+
+def slow_worker(argv):
+    "A single-process run whose store takes 0.2 s per pack, so packs are still queued when SIGTERM arrives."
+    import protnb.embeddings as E
+    put_many = E.EmbeddingStore.put_many
+    def slow_put_many(self, spec, items): time.sleep(0.2); return put_many(self, spec, items)
+    E.EmbeddingStore.put_many = slow_put_many
+    E.embed_cli(argv)
+
+def sigterm_keeps_finished_work(args: list, es, spec, unique: int):
+    "Stop a slow-writing run with SIGTERM once its first pack is committed; everything it queued must still be committed."
+    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.Popen([sys.executable, __file__, "--slow-worker", *map(str, args)], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not (at_signal := len(es.keys(spec))) and proc.poll() is None and time.time() < deadline: time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM); out, err = proc.communicate(timeout=120)
+    stored, store = len(es.keys(spec)), es.root
+    assert proc.returncode == 128 + signal.SIGTERM, f"exit status {proc.returncode}, not 143:\n{err[-3000:]}"
+    assert 0 < at_signal < stored <= unique, f"{at_signal} stored at SIGTERM, {stored} after: the queued packs were lost"
+    assert not list(store.rglob("*.tmp")), f"temporary files left: {list(store.rglob('*.tmp'))}"
+    return stored
 
 def torchrun(*args):
     env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
@@ -69,9 +95,14 @@ def main():
             test(diff <= 1e-5, f"{rid}: store differs from the single-process run by {diff}")
         print(f"ok: 2 gloo ranks, crash after {after_crash}/{unique} stored, resume computed {st['all']['computed']}, "
               f"union equals a single-process run ({unique} unique sequences)")
+
+        store2 = tmp/"store_sigterm"; args2 = [*args[:-3], store2, *args[-2:]]
+        kept = sigterm_keeps_finished_work(args2, EmbeddingStore(store2), spec, unique)
+        print(f"ok: SIGTERM exits with 143 and keeps all {kept} queued proteins, no temporary files")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--crash-worker"]: crash_worker(sys.argv[2:])
+    elif sys.argv[1:2] == ["--slow-worker"]: slow_worker(sys.argv[2:])
     else: main()
