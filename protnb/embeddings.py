@@ -459,7 +459,7 @@ def _pack_data(path: str) -> tuple[np.memmap, np.ndarray]:
     mapped = np.load(path, mmap_mode="r")
     return mapped, mapped.view(np.ndarray)
 
-# %% ../nbs/00_embeddings.ipynb #3aff2d2d
+# %% ../nbs/00_embeddings.ipynb #6e702b21
 class Embeddings(Mapping):
     "Read-only `{id: array}` view of embedded sequences, in memory or backed by an `EmbeddingStore`; `.stats` describes the run."
     def __init__(self, seqs: dict[str, str], spec: EmbedSpec, arrays: dict | None = None, store: EmbeddingStore | None = None, stats=None):
@@ -489,14 +489,15 @@ class _StoreWriter:
         t, n = time.perf_counter(), sum(a.nbytes for _, a in items)
         if self.failed is not None: raise self.failed
         self.queued.append((self.thread.submit(self._write, spec, items), n)); self.bytes += n
-        while self.bytes > self.max_bytes:
-            f, done = self.queued.popleft(); f.result(); self.bytes -= done
+        while self.bytes > self.max_bytes: self._wait_oldest()
         self.blocked_s += time.perf_counter() - t
+    def _wait_oldest(self):
+        # on the future, not Thread.join: a signal raised inside join makes CPython abandon the writer's queue at exit
+        f, n = self.queued[0]; f.result(); self.queued.popleft(); self.bytes -= n
     def close(self):
         "Wait for every queued write, then raise the first failure, if any."
         t = time.perf_counter()
-        while self.queued:   # futures, not Thread.join: a signal raised inside join makes CPython abandon the queue at exit
-            f, done = self.queued[0]; f.result(); self.queued.popleft(); self.bytes -= done
+        while self.queued: self._wait_oldest()
         self.thread.shutdown(wait=True); self.blocked_s += time.perf_counter() - t
         if self.failed is not None: raise self.failed
 

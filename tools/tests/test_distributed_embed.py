@@ -16,6 +16,7 @@ from pathlib import Path
 root = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(root))   # test this checkout, not whatever protnb is installed
 CRASH_AFTER = 3
+CHILD_ENV = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
 
 def crash_worker(argv):
     "One torchrun rank whose store dies on rank 1 after CRASH_AFTER packs."
@@ -37,8 +38,7 @@ def slow_worker(argv):
 
 def sigterm_keeps_finished_work(args: list, es, spec, unique: int):
     "Stop a slow-writing run with SIGTERM once its first pack is committed; everything it queued must still be committed."
-    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen([sys.executable, __file__, "--slow-worker", *map(str, args)], cwd=root, env=env,
+    proc = subprocess.Popen([sys.executable, __file__, "--slow-worker", *map(str, args)], cwd=root, env=CHILD_ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while not (at_signal := len(es.keys(spec))) and proc.poll() is None and time.time() < deadline: time.sleep(0.02)
@@ -50,9 +50,8 @@ def sigterm_keeps_finished_work(args: list, es, spec, unique: int):
     return stored
 
 def torchrun(*args):
-    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", *map(str, args)]
-    return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(cmd, cwd=root, env=CHILD_ENV, capture_output=True, text=True, timeout=300)
 
 def stats_lines(out: str) -> dict:
     return {d["rank"]: d for d in (json.loads(l) for l in out.splitlines() if l.startswith("{"))}
