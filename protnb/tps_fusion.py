@@ -12,8 +12,8 @@ from typing import Mapping, Sequence
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 import pyopal
 from Bio.SeqUtils.ProtParam import ProteinAnalysis
-from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
 from sklearn.preprocessing import StandardScaler
@@ -23,14 +23,18 @@ from .utils import (data_path, resolve_path, set_seed, get_device, progress, sav
 from .embeddings import AMINO_ACIDS, validate_sequences, read_sequences, embed
 
 # %% auto #0
-__all__ = ['CLASSES', 'MOTIFS', 'PHYSCHEM', 'GROUPS', 'FEATURE_NAMES', 'FOLD_FILE', 'ensemble_rules', 'product_class',
-           'build_ts_gsd', 'label_matrix', 'check_label_matrix', 'motif_starts', 'sequence_features', 'feature_matrix',
-           'sw_scores', 'identity_pairs', 'identity_clusters', 'grouped_folds', 'sequence_clusters', 'build_fold_file',
-           'load_folds', 'FusionConfig', 'PLMEncoder', 'FeatureEncoder', 'TPSClassifier', 'focal_loss',
-           'inverse_frequency_weights', 'tune_thresholds', 'multilabel_metrics', 'TrainConfig', 'predict_logits',
-           'predict_proba', 'train_classifier', 'nearest_neighbour_arm', 'logreg_arm', 'mlp_arm', 'inner_split',
-           'cross_validate', 'summarize', 'esm_embeddings', 'fit_tps_model', 'load_tps_model', 'TPSPrediction',
-           'predict_tps']
+__all__ = ['CLASSES', 'MOTIFS', 'PHYSCHEM', 'GROUPS', 'FEATURE_NAMES', 'DIPEPTIDES', 'SUBSTRATES', 'IDENTITY_BINS',
+           'ensemble_rules', 'product_class', 'build_ts_gsd', 'label_matrix', 'check_label_matrix', 'motif_starts',
+           'sequence_features', 'feature_matrix', 'pairwise_alignments', 'max_cross_fold_identity',
+           'nearest_train_identity', 'identity_components', 'rarest_label', 'component_folds', 'graphpart_folds',
+           'grouped_folds', 'FusionConfig', 'PLMEncoder', 'FeatureEncoder', 'TPSClassifier', 'focal_loss',
+           'inverse_frequency_weights', 'tune_thresholds', 'multilabel_metrics', 'TrainConfig', 'NonFiniteError',
+           'check_finite_inputs', 'predict_logits', 'predict_proba', 'TPSModelTrainer', 'train_classifier',
+           'nearest_neighbour_arm', 'logreg_arm', 'mlp_arm', 'oracle_arm', 'all_positive_arm', 'prior_arm',
+           'scorable_classes', 'normalised_scores', 'knn_arm', 'dipeptide_spectrum', 'class_hmm', 'hmm_bit_scores',
+           'tune_score_thresholds', 'hmm_arm', 'inner_split', 'cross_validate', 'summarize', 'esm_embeddings',
+           'fit_tps_model', 'load_tps_model', 'TPSPrediction', 'predict_tps', 'build_terpeneminer',
+           'terpeneminer_published', 'forest_arm', 'metric_by_identity']
 
 # %% ../nbs/01_tps_fusion.ipynb #6b6e946c
 CLASSES = ["mono_pinene", "mono_limonene", "mono_myrcene", "mono_terpinene", "mono_phellandrene", "mono_sabinene",
@@ -148,40 +152,87 @@ def feature_matrix(seqs: Mapping[str, str] # id -> sequence (validated here)
     return pd.DataFrame(np.stack([sequence_features(s) for s in seqs.values()]), index=list(seqs), columns=FEATURE_NAMES)
 
 # %% ../nbs/01_tps_fusion.ipynb #59ecda61
-def sw_scores(queries: Sequence[str], # protein sequences
-              targets: Sequence[str] | None = None, # default: the queries themselves (all vs all)
-              threads: int = 1) -> np.ndarray:
-    "Smith-Waterman scores (BLOSUM62, gap open 10, extend 1) of every query against every target, shape (queries, targets)."
-    targets = queries if targets is None else targets
-    db = pyopal.Database(list(targets))
-    out = np.zeros((len(queries), len(targets)), dtype=np.int32)
-    for i, q in enumerate(progress(list(queries), desc="pyopal scores", leave=False)):
-        for r in pyopal.align(q, db, "BLOSUM62", gap_open=10, gap_extend=1, mode="score", threads=threads):
-            out[i, r.target_index] = r.score
-    return out
+import contextlib, hashlib, io, os
+import pyfamsa, pyhmmer
+from scipy.sparse import csr_matrix
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 
-def identity_pairs(seqs: Sequence[str], # unique protein sequences
-                   scores: np.ndarray | None = None, # all-vs-all `sw_scores(seqs)`, computed if not given
-                   min_identity: float = 0.4, # link threshold
-                   min_score_per_residue: float = 1.0, # pairs scoring less are not aligned fully (cannot reach the threshold)
-                   threads: int = 1) -> pd.DataFrame:
-    "Pairs (i < j) whose CD-HIT-style identity (identical residues / shorter length) is at least `min_identity`."
-    scores = sw_scores(seqs, threads=threads) if scores is None else scores
+def pairwise_alignments(seqs: Sequence[str], # protein sequences
+                        threads: int = 1,
+                        cache: str | Path | None = None, # folder: results are stored under a hash of `seqs` and reused
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    "All-vs-all Smith-Waterman scores and identities (identical aligned residues / length of the longer sequence)."
+    seqs = list(seqs)
+    key = hashlib.blake2b("\n".join(seqs).encode(), digest_size=8).hexdigest()
+    path = Path(cache) / f"tps_alignments_{len(seqs)}_{key}.npz" if cache else None
+    if path is not None and path.exists():
+        with np.load(path) as z:
+            if z["seqs"].tolist() == seqs: return z["scores"], z["identity"]
+    n, db = len(seqs), pyopal.Database(seqs)
+    S, M = np.zeros((n, n), np.int32), np.zeros((n, n), np.int32)
+    for i in progress(range(n), desc="pyopal all-vs-all", leave=False):
+        for r in pyopal.align(seqs[i], db.extract(list(range(i, n))), "BLOSUM62", gap_open=10, gap_extend=1, mode="full", threads=threads):
+            j = i + r.target_index
+            S[i, j] = S[j, i] = r.score; M[i, j] = M[j, i] = r.alignment.count("M")
     lens = np.array([len(s) for s in seqs])
-    rows = []
-    for i in progress(range(len(seqs)), desc="pyopal alignments", leave=False):
-        cand = [j for j in range(i + 1, len(seqs)) if scores[i, j] >= min_score_per_residue * min(lens[i], lens[j])]
-        if not cand: continue
-        for r in pyopal.align(seqs[i], [seqs[j] for j in cand], "BLOSUM62", gap_open=10, gap_extend=1, mode="full", threads=threads):
-            j = cand[r.target_index]
-            ident = r.alignment.count("M") / min(lens[i], lens[j])
-            if ident >= min_identity: rows.append((i, j, ident))
-    return pd.DataFrame(rows, columns=["i", "j", "identity"])
+    ident = (M / np.maximum.outer(lens, lens)).astype(np.float32)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.stem + ".tmp.npz")
+        np.savez_compressed(tmp, seqs=np.array(seqs), scores=S, identity=ident); tmp.replace(path)
+    return S, ident
 
-def identity_clusters(n: int, pairs: pd.DataFrame) -> np.ndarray:
-    "Single-linkage cluster label of each of `n` sequences, from linked `pairs` (columns i, j)."
-    g = coo_matrix((np.ones(len(pairs)), (pairs["i"], pairs["j"])), shape=(n, n))
-    return connected_components(g, directed=False)[1]
+def max_cross_fold_identity(identity: np.ndarray, # (n, n) identities of the rows
+                            folds: np.ndarray # fold of each row (-1: left out of every fold)
+                           ) -> float:
+    "Highest identity between two rows in different folds (rows with fold -1 are ignored)."
+    keep = folds >= 0
+    f = folds[keep]
+    return float(np.where(f[:, None] != f[None, :], identity[np.ix_(keep, keep)], 0).max())
+
+def nearest_train_identity(identity: np.ndarray, folds: np.ndarray) -> np.ndarray:
+    "For every row, its highest identity to a row of another fold (its training data in cross-validation)."
+    return np.where(folds[:, None] != folds[None, :], identity, 0).max(1)
+
+# %% ../nbs/01_tps_fusion.ipynb #17addfd6
+def identity_components(identity: np.ndarray, threshold: float) -> np.ndarray:
+    "Single-linkage clusters: connected components of the pairs with identity >= `threshold`."
+    return connected_components(csr_matrix(identity >= threshold), directed=False)[1]
+
+def rarest_label(Y: np.ndarray) -> np.ndarray:
+    "One stratification label per row: its rarest positive class, or -1 for rows without a positive."
+    freq = np.where(Y > 0, Y.sum(0), np.inf)
+    return np.where(Y.sum(1) > 0, freq.argmin(1), -1)
+
+def component_folds(identity: np.ndarray, Y: np.ndarray, threshold: float, n_folds: int = 5, seed: int = 0) -> np.ndarray:
+    "Whole single-linkage components dealt to folds by `StratifiedGroupKFold` (stratified by each row's rarest class)."
+    folds = np.zeros(len(Y), int)
+    cv = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    for k, (_, test) in enumerate(cv.split(Y, rarest_label(Y), identity_components(identity, threshold))): folds[test] = k
+    return folds
+
+def graphpart_folds(seqs: Sequence[str], identity: np.ndarray, Y: np.ndarray, threshold: float, n_folds: int = 5) -> np.ndarray:
+    "GraphPart partitions from precomputed identities: no cross-fold pair above `threshold`; removed rows get fold -1."
+    from graph_part import stratified_k_fold
+    i, j = np.nonzero(np.triu(identity > threshold, 1))
+    ids = [f"r{r}" for r in range(len(seqs))]
+    def run(labels):
+        with tempfile.TemporaryDirectory() as d:
+            edges = Path(d) / "edges.csv"
+            pd.DataFrame({"a": [ids[x] for x in i], "b": [ids[x] for x in j], "identity": identity[i, j]}).to_csv(edges, header=False, index=False)
+            cwd = os.getcwd(); os.chdir(d)     # GraphPart writes a temporary FASTA file into the working directory
+            try:
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    return stratified_k_fold(dict(zip(ids, seqs)), labels=dict(zip(ids, labels)), partitions=n_folds, threshold=threshold,
+                                             alignment_mode="precomputed", edge_file=str(edges), metric_column=2)
+            finally: os.chdir(cwd)
+    try: parts = run([str(l) for l in rarest_label(Y)])
+    except RuntimeError:   # small data sets: the class balance constraint can make a partition impossible
+        warnings.warn(f"GraphPart could not balance classes at identity {threshold}; partitioning without stratification")
+        parts = run(["0"] * len(seqs))
+    folds = np.full(len(seqs), -1)
+    for k, rows in enumerate(parts): folds[[int(r[1:]) for r in rows]] = k
+    return folds
 
 def grouped_folds(groups: np.ndarray, # a group label per item (items of one group share a fold)
                   n_folds: int = 5, seed: int = 0) -> np.ndarray:
@@ -194,34 +245,6 @@ def grouped_folds(groups: np.ndarray, # a group label per item (items of one gro
         k = int(np.argmin(load + rng.random(n_folds) * 1e-3))
         fold_of[g] = k; load[k] += sizes[ids == g][0]
     return np.array([fold_of[g] for g in groups])
-
-# %% ../nbs/01_tps_fusion.ipynb #17addfd6
-FOLD_FILE = "tps/folds_id40.csv"
-
-def sequence_clusters(seqs: pd.Series, # enzyme id -> sequence
-                      min_identity: float = 0.4, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    "Identity-cluster label per enzyme (identical sequences share one) and the all-vs-all score matrix of the unique sequences."
-    uniq, inverse = np.unique(seqs.to_numpy(), return_inverse=True)
-    scores = sw_scores(list(uniq), threads=threads)
-    pairs = identity_pairs(list(uniq), scores, min_identity, threads=threads)
-    return identity_clusters(len(uniq), pairs)[inverse], scores
-
-def build_fold_file(path: str | Path | None = None, # output CSV; default: data/tps/folds_id40.csv
-                    n_folds: int = 5, min_identity: float = 0.4, seed: int = 0, threads: int = 1) -> pd.DataFrame:
-    "Cluster all MARTS enzymes at `min_identity` and write the homology-grouped fold assignment."
-    seqs = build_ts_gsd(keep_lost=True)["sequence"]
-    clusters, _ = sequence_clusters(seqs, min_identity, threads)
-    out = pd.DataFrame({"cluster": clusters, "fold": grouped_folds(clusters, n_folds, seed)}, index=seqs.index)
-    path = resolve_path(path) if path else data_path("tps").joinpath("folds_id40.csv")
-    out.to_csv(path)
-    return out
-
-def load_folds(ids: Sequence[str], path: str | Path | None = None) -> pd.DataFrame:
-    "Cluster and fold of each enzyme id from the fold file; refuses ids the file does not cover."
-    path = resolve_path(path) if path else data_path(FOLD_FILE)
-    folds = pd.read_csv(path, index_col="enzyme_id")
-    if missing := [i for i in ids if i not in folds.index]: raise KeyError(f"{path} has no fold for {len(missing)} enzyme(s), e.g. {missing[:3]}")
-    return folds.loc[list(ids)]
 
 # %% ../nbs/01_tps_fusion.ipynb #2b1d6498
 @dataclass
@@ -261,16 +284,19 @@ class FeatureEncoder(nn.Module):
 
 class TPSClassifier(nn.Module):
     "Concatenate the branch codes and map them to multi-label logits (-> 512 -> 256 -> n_classes)."
-    def __init__(self, cfg: FusionConfig):
+    def __init__(self, cfg: FusionConfig | None = None, # or the seed's keywords: `TPSClassifier(plm_dim=1280, eng_dim=64, ...)`
+                 **kwargs): # `FusionConfig` fields (plm_dim, eng_dim, latent_dim, n_classes, dropout, branches)
         super().__init__()
-        self.cfg = cfg
+        if cfg is not None and kwargs: raise TypeError(f"TPSClassifier: give a FusionConfig or keyword arguments, not both (got {sorted(kwargs)})")
+        self.cfg = cfg = cfg if cfg is not None else FusionConfig(**kwargs)
         enc = {"plm": lambda: PLMEncoder(cfg.plm_dim, cfg.latent_dim, cfg.dropout), "eng": lambda: FeatureEncoder(cfg.eng_dim, cfg.latent_dim, cfg.dropout)}
         self.encoders = nn.ModuleDict({b: enc[b]() for b in cfg.branch_list})
         self.head = _mlp([cfg.latent_dim * len(cfg.branch_list), 512, 256, cfg.n_classes], cfg.dropout, last_act=False)
 
-    def forward(self, **inputs: torch.Tensor) -> torch.Tensor:
-        "Logits from the inputs named by the branches (`plm=...`, `eng=...`)."
-        if missing := [b for b in self.encoders if b not in inputs]: raise ValueError(f"TPSClassifier({self.cfg.branches}) needs input(s) {missing}")
+    def forward(self, plm: torch.Tensor | None = None, eng: torch.Tensor | None = None) -> torch.Tensor:
+        "Logits from the inputs of the model's branches (positional as in the seed: `model(plm, eng)`)."
+        inputs = {"plm": plm, "eng": eng}
+        if missing := [b for b in self.encoders if inputs[b] is None]: raise ValueError(f"TPSClassifier({self.cfg.branches}) needs input(s) {missing}")
         return self.head(torch.cat([self.encoders[b](inputs[b]) for b in self.encoders], dim=-1))
 
 # %% ../nbs/01_tps_fusion.ipynb #ddf358db
@@ -336,6 +362,22 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
 
+    def __post_init__(self):
+        for k in ("epochs", "batch_size", "accum_steps", "patience"):
+            if not isinstance(getattr(self, k), int) or getattr(self, k) < 1: raise ValueError(f"TrainConfig.{k} must be a positive integer, got {getattr(self, k)!r}")
+        if not self.lr > 0: raise ValueError(f"TrainConfig.lr must be > 0, got {self.lr!r}")
+
+class NonFiniteError(FloatingPointError):
+    "Training met a NaN or infinite value; the message names where, and the last good checkpoint is kept."
+
+def check_finite_inputs(X: dict[str, np.ndarray], Y: np.ndarray, name: str = "training"):
+    "Refuse non-finite inputs or labels other than 0/1, naming the split, the branch and the first bad row."
+    for k, v in {**X, "labels": Y}.items():
+        if bad := np.flatnonzero(~np.isfinite(np.asarray(v, dtype=np.float64)).all(axis=tuple(range(1, np.ndim(v))))).tolist():
+            raise NonFiniteError(f"{name} {k}: row {bad[0]} has a non-finite value ({len(bad)} such row(s)); nothing was trained on it")
+    if bad := np.flatnonzero(~np.isin(Y, (0, 1)).all(1)).tolist(): raise ValueError(f"{name} labels: row {bad[0]} has a value other than 0/1")
+    if lens := {k: len(v) for k, v in X.items() if len(v) != len(Y)}: raise ValueError(f"{name}: {len(Y)} label rows but inputs of length {lens}")
+
 def _to_tensors(X: dict[str, np.ndarray], idx: np.ndarray, device) -> dict[str, torch.Tensor]:
     return {k: torch.as_tensor(v[idx], dtype=torch.float32, device=device) for k, v in X.items()}
 
@@ -350,6 +392,80 @@ def predict_proba(model: TPSClassifier, X: dict[str, np.ndarray], batch_size: in
     "Sigmoid probabilities of `model` for every row of the inputs `X`."
     return torch.sigmoid(predict_logits(model, X, batch_size, device)).numpy()
 
+class TPSModelTrainer:
+    "The seed's trainer: Adam on the focal loss with gradient accumulation (and mixed precision on CUDA) for a `TPSClassifier`."
+    def __init__(self, model: TPSClassifier, device: str | torch.device = "auto", learning_rate: float = 1e-4, accumulation_steps: int = 4,
+                 tcfg: TrainConfig | None = None): # the other settings (batch size, focal loss, patience, seed); lr/accumulation from the arguments
+        self.tcfg = dataclasses.replace(tcfg or TrainConfig(), lr=learning_rate, accum_steps=accumulation_steps, device=str(device))
+        self.device = get_device(self.tcfg.device); self.amp = self.device.type == "cuda"
+        self.model = model.to(self.device)
+        self.optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp)
+        self.rng, self.epoch, self.class_weights = np.random.default_rng(self.tcfg.seed), 0, None
+
+    def train_epoch(self, X: dict[str, np.ndarray], Y: np.ndarray) -> float:
+        "One pass over (X, Y) in shuffled mini-batches; returns the mean training loss, stops on a non-finite one."
+        t, dev = self.tcfg, self.device
+        self.epoch += 1; self.model.train(); losses = []
+        Yt = torch.as_tensor(Y, dtype=torch.float32, device=dev)
+        batches = np.array_split(self.rng.permutation(len(Y)), max(1, math.ceil(len(Y) / t.batch_size)))
+        for step, idx in enumerate(batches, 1):
+            with torch.autocast(dev.type, dtype=torch.float16, enabled=self.amp):
+                loss = focal_loss(self.model(**_to_tensors(X, idx, dev)), Yt[idx], t.alpha, t.gamma, self.class_weights)
+            if not torch.isfinite(loss): raise NonFiniteError(f"epoch {self.epoch}, batch {step}: training loss is {loss.item()}; training stopped")
+            self.scaler.scale(loss / t.accum_steps).backward(); losses.append(loss.item())
+            if step % t.accum_steps == 0 or step == len(batches):
+                self.scaler.step(self.optimizer); self.scaler.update(); self.optimizer.zero_grad(set_to_none=True)
+        return float(np.mean(losses))
+
+    def evaluate(self, X: dict[str, np.ndarray], Y: np.ndarray) -> dict:
+        "Focal loss, macro-F1 (thresholds tuned on these rows) and mAP on (X, Y); stops on a non-finite value."
+        logits = predict_logits(self.model, X, device=self.device)
+        loss = focal_loss(logits, torch.as_tensor(Y, dtype=torch.float32), self.tcfg.alpha, self.tcfg.gamma).item()
+        if not math.isfinite(loss) or not torch.isfinite(logits).all():
+            raise NonFiniteError(f"epoch {self.epoch}: validation loss is {loss} (non-finite outputs); training stopped")
+        P, cls = torch.sigmoid(logits).numpy(), np.flatnonzero(Y.sum(0) > 0)
+        m = multilabel_metrics(Y, P, P >= tune_thresholds(Y, P), cls) if len(cls) else {"macro_f1": 0.0, "mAP": float("nan")}
+        return {"val_loss": loss, "val_macro_f1": m["macro_f1"], "val_mAP": m["mAP"]}
+
+    def predict(self, X: dict[str, np.ndarray]) -> np.ndarray:
+        "Class probabilities for every row of X."
+        return predict_proba(self.model, X, device=self.device)
+
+    def fit(self, X_train: dict[str, np.ndarray], Y_train: np.ndarray, X_val: dict[str, np.ndarray], Y_val: np.ndarray,
+            epochs: int | None = None, patience: int | None = None,
+            checkpoint: str | Path | None = None, # best weights are written here (with `extra`) when given
+            extra: dict | None = None, run_dir: str | Path | None = None) -> pd.DataFrame:
+        "Train with early stopping on validation macro-F1, keep the best weights; return the per-epoch history."
+        check_label_matrix(Y_train); check_finite_inputs(X_train, Y_train, "training"); check_finite_inputs(X_val, Y_val, "validation")
+        epochs, patience = epochs or self.tcfg.epochs, patience or self.tcfg.patience
+        if self.tcfg.class_weights: self.class_weights = torch.as_tensor(inverse_frequency_weights(Y_train), device=self.device)
+        best, best_epoch, best_state, history, stale = -1.0, 0, None, [], 0
+        for _ in range(epochs):
+            try: row = {"epoch": self.epoch + 1, "train_loss": self.train_epoch(X_train, Y_train), **self.evaluate(X_val, Y_val)}
+            except NonFiniteError as e:
+                kept = f"; the best weights so far (epoch {best_epoch}) stay in {checkpoint}" if checkpoint and best_epoch else ""
+                raise NonFiniteError(f"{e}{kept}") from None
+            history.append(row)
+            if run_dir is not None: log_metrics(run_dir, **row)
+            if row["val_macro_f1"] > best:
+                best, best_epoch, stale = row["val_macro_f1"], row["epoch"], 0
+                best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+                if checkpoint: save_checkpoint(checkpoint, self.model, self.model.cfg, epoch=row["epoch"], val_macro_f1=best, **(extra or {}))
+            elif (stale := stale + 1) >= patience: break
+        self.model.load_state_dict(best_state)
+        return pd.DataFrame(history)
+
+    def save(self, path: str | Path, **extra) -> Path:
+        "Checkpoint of the model (config, weights) with the epoch reached and any `extra` plain data."
+        return save_checkpoint(path, self.model, self.model.cfg, epoch=self.epoch, **extra)
+
+    def load(self, path: str | Path) -> dict:
+        "Load weights saved by `save` into this trainer's model (a different config is refused, naming it)."
+        ck = load_checkpoint(path, self.model, expected=self.model.cfg, map_location=self.device)
+        self.epoch = int(ck.get("epoch", 0))
+        return ck
+
 def train_classifier(cfg: FusionConfig, tcfg: TrainConfig,
                      X_train: dict[str, np.ndarray], Y_train: np.ndarray,
                      X_val: dict[str, np.ndarray], Y_val: np.ndarray,
@@ -357,42 +473,11 @@ def train_classifier(cfg: FusionConfig, tcfg: TrainConfig,
                      extra: dict | None = None, # stored in the checkpoint (scalers, class names, ...)
                      run_dir: str | Path | None = None, # per-epoch metrics go to run_dir/metrics.jsonl
                     ) -> tuple[TPSClassifier, pd.DataFrame]:
-    "Train with early stopping on validation macro-F1; return the best model and the per-epoch history."
-    check_label_matrix(Y_train)
+    "Train a fresh `TPSClassifier` with early stopping on validation macro-F1; return the best model and the per-epoch history."
     set_seed(tcfg.seed)
-    dev = get_device(tcfg.device); amp = dev.type == "cuda"
-    model = TPSClassifier(cfg).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=tcfg.lr)
-    scaler = torch.amp.GradScaler("cuda", enabled=amp)
-    w = torch.as_tensor(inverse_frequency_weights(Y_train), device=dev) if tcfg.class_weights else None
-    Yt = torch.as_tensor(Y_train, dtype=torch.float32, device=dev)
-    val_classes = np.flatnonzero(Y_val.sum(0) > 0)
-    rng = np.random.default_rng(tcfg.seed)
-    best, best_state, history, stale = -1.0, None, [], 0
-    for epoch in range(1, tcfg.epochs + 1):
-        model.train(); losses = []
-        batches = np.array_split(rng.permutation(len(Y_train)), max(1, math.ceil(len(Y_train) / tcfg.batch_size)))
-        for step, idx in enumerate(batches, 1):
-            with torch.autocast(dev.type, dtype=torch.float16, enabled=amp):
-                loss = focal_loss(model(**_to_tensors(X_train, idx, dev)), Yt[idx], tcfg.alpha, tcfg.gamma, w)
-            scaler.scale(loss / tcfg.accum_steps).backward(); losses.append(loss.item())
-            if step % tcfg.accum_steps == 0 or step == len(batches):
-                scaler.step(opt); scaler.update(); opt.zero_grad(set_to_none=True)
-        logits = predict_logits(model, X_val, device=dev)
-        val_loss = focal_loss(logits, torch.as_tensor(Y_val, dtype=torch.float32), tcfg.alpha, tcfg.gamma).item()
-        P = torch.sigmoid(logits).numpy()
-        f1 = multilabel_metrics(Y_val, P, P >= tune_thresholds(Y_val, P), val_classes)["macro_f1"] if len(val_classes) else 0.0
-        history.append({"epoch": epoch, "train_loss": float(np.mean(losses)), "val_loss": val_loss, "val_macro_f1": f1})
-        if run_dir is not None: log_metrics(run_dir, **history[-1])
-        if f1 > best:
-            best, stale = f1, 0
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            if checkpoint: save_checkpoint(checkpoint, model, cfg, epoch=epoch, val_macro_f1=f1, **(extra or {}))
-        else:
-            stale += 1
-            if stale >= tcfg.patience: break
-    model.load_state_dict(best_state)
-    return model.eval(), pd.DataFrame(history)
+    trainer = TPSModelTrainer(TPSClassifier(cfg), tcfg.device, tcfg.lr, tcfg.accum_steps, tcfg)
+    hist = trainer.fit(X_train, Y_train, X_val, Y_val, checkpoint=checkpoint, extra=extra, run_dir=run_dir)
+    return trainer.model.eval(), hist
 
 # %% ../nbs/01_tps_fusion.ipynb #f40f5cd7
 def nearest_neighbour_arm(scores: np.ndarray, # (n, n) Smith-Waterman scores between the enzymes of the data set
@@ -439,6 +524,106 @@ def mlp_arm(X: dict[str, np.ndarray], # branch name -> (n, d) inputs; the branch
         return P_test, P_test >= tune_thresholds(Y[val], P_val)
     return arm
 
+# %% ../nbs/01_tps_fusion.ipynb #924d666c
+def oracle_arm(Y: np.ndarray):
+    "The ceiling of a fold design: a perfect predictor (it reads the test labels)."
+    return lambda train, val, test: (Y[test].astype(float), Y[test] > 0)
+
+def all_positive_arm(Y: np.ndarray):
+    "Baseline: every class called for every enzyme (constant scores)."
+    return lambda train, val, test: (np.ones((len(test), Y.shape[1])), np.ones((len(test), Y.shape[1]), bool))
+
+def prior_arm(Y: np.ndarray):
+    "Baseline: every enzyme scores the training prevalence of each class; a class is called where that wins F1 on `val`."
+    def arm(train, val, test):
+        p = Y[train].mean(0)
+        calls = tune_thresholds(Y[val], np.tile(p, (len(val), 1)), grid=np.unique(p)) <= p
+        return np.tile(p, (len(test), 1)), np.tile(calls, (len(test), 1))
+    return arm
+
+def scorable_classes(Y: np.ndarray, train: np.ndarray, test: np.ndarray, classes: Sequence[int]) -> int:
+    "Number of `classes` with a positive on both sides of a split: the only ones a model can learn and be scored on."
+    return int(((Y[train][:, classes].sum(0) > 0) & (Y[test][:, classes].sum(0) > 0)).sum())
+
+# %% ../nbs/01_tps_fusion.ipynb #27c2f1ea
+def normalised_scores(scores: np.ndarray) -> np.ndarray:
+    "Smith-Waterman scores divided by the geometric mean of the two self-scores (1 for identical sequences)."
+    d = np.sqrt(np.diag(scores).astype(float))
+    return scores / np.outer(d, d)
+
+def knn_arm(scores: np.ndarray, Y: np.ndarray,
+            groups: np.ndarray, # inner CV keeps whole groups together (the design's identity components)
+            ks: Sequence[int] = (1, 3, 5, 10), power: float = 8.0, rank_k: int = 20, inner_folds: int = 3):
+    "kNN label propagation over alignment scores; k chosen by inner grouped CV on the training fold (macro-F1)."
+    sim = normalised_scores(scores)
+    def vote(s, ref, k, p):
+        top = np.argsort(-s, axis=1)[:, :k]
+        w = np.take_along_axis(s, top, 1) ** p
+        return np.einsum("nk,nkc->nc", w, Y[ref][top]) / np.maximum(w.sum(1, keepdims=True), 1e-12)
+    def choose_k(train):
+        n_inner = min(inner_folds, len(np.unique(groups[train])))
+        if n_inner < 2: return ks[0]
+        f1 = np.zeros(len(ks))
+        for tr, te in GroupKFold(n_splits=n_inner).split(train, groups=groups[train]):
+            s = sim[np.ix_(train[te], train[tr])]
+            f1 += [f1_score(Y[train[te]], vote(s, train[tr], k, power) >= 0.5, average="macro", zero_division=0) for k in ks]
+        return ks[int(f1.argmax())]
+    def arm(train, val, test):
+        train = np.concatenate([train, val])                # k comes from inner CV: no separate validation split needed
+        s = sim[np.ix_(test, train)]
+        nearest = np.stack([np.where(Y[train, c] > 0, s, 0).max(1) for c in range(Y.shape[1])], axis=1)
+        return nearest + vote(s, train, rank_k, power / 2), vote(s, train, choose_k(train), power) >= 0.5
+    return arm
+
+# %% ../nbs/01_tps_fusion.ipynb #8870168e
+DIPEPTIDES = [a + b for a in AMINO_ACIDS for b in AMINO_ACIDS]
+_DIPEPTIDE_INDEX = {d: i for i, d in enumerate(DIPEPTIDES)}
+
+def dipeptide_spectrum(seq: str) -> np.ndarray:
+    "Frequencies of the 400 standard dipeptides (overlapping) of one sequence; pairs with a non-standard residue are skipped."
+    v = np.zeros(len(DIPEPTIDES), np.float32)
+    for i in range(len(seq) - 1):
+        if (j := _DIPEPTIDE_INDEX.get(seq[i:i + 2])) is not None: v[j] += 1
+    return v / max(v.sum(), 1)
+
+# %% ../nbs/01_tps_fusion.ipynb #97acb41c
+_AMINO = pyhmmer.easel.Alphabet.amino()
+
+def class_hmm(name: str, seqs: Sequence[str], max_members: int = 40, seed: int = 0) -> pyhmmer.plan7.HMM:
+    "Profile HMM of one class: FAMSA alignment of (at most `max_members` random) members, built with pyhmmer."
+    seqs = list(seqs)
+    if len(seqs) > max_members: seqs = [seqs[i] for i in np.random.default_rng(seed).choice(len(seqs), max_members, replace=False)]
+    aln = pyfamsa.Aligner(guide_tree="upgma").align([pyfamsa.Sequence(f"m{i}".encode(), s.encode()) for i, s in enumerate(seqs)])
+    msa = pyhmmer.easel.TextMSA(name=name.encode(), sequences=[pyhmmer.easel.TextSequence(name=r.id, sequence=r.sequence.decode()) for r in aln])
+    hmm, _, _ = pyhmmer.plan7.Builder(_AMINO, seed=seed).build_msa(msa.digitize(_AMINO), pyhmmer.plan7.Background(_AMINO))
+    return hmm
+
+def hmm_bit_scores(hmms: Sequence[pyhmmer.plan7.HMM], seqs: Sequence[str]) -> np.ndarray:
+    "Bit score of every sequence against every HMM (0 below HMMER's filters or when negative), shape (sequences, hmms)."
+    ds = [pyhmmer.easel.TextSequence(name=str(i).encode(), sequence=s).digitize(_AMINO) for i, s in enumerate(seqs)]
+    out = np.zeros((len(seqs), len(hmms)), np.float32)
+    for c, hits in enumerate(pyhmmer.hmmer.hmmsearch(hmms, ds, cpus=1, E=1e9, domE=1e9, Z=len(ds))):
+        for h in hits: out[int(h.name), c] = max(h.score, 0.0)
+    return out
+
+def tune_score_thresholds(Y: np.ndarray, S: np.ndarray, # validation labels and scores of any scale
+                          default: float = np.inf # classes without a validation positive call nothing
+                         ) -> np.ndarray:
+    "Per-class threshold maximising validation F1 among the class's own validation scores (ties: the lowest)."
+    th = np.full(Y.shape[1], default, dtype=float)
+    for c in np.flatnonzero(Y.sum(0) > 0): th[c] = tune_thresholds(Y[:, [c]], S[:, [c]], grid=np.unique(S[:, c]))[0]
+    return th
+
+def hmm_arm(seqs: Sequence[str], Y: np.ndarray, max_members: int = 40, seed: int = 0):
+    "Profile-HMM arm: one HMM per class from the training fold's members; class score = the query's bit score."
+    def arm(train, val, test):
+        cls = np.flatnonzero(Y[train].sum(0) > 0)
+        hmms = [class_hmm(str(c), [seqs[i] for i in train[Y[train, c] > 0]], max_members, seed) for c in cls]
+        B = np.zeros((len(val) + len(test), Y.shape[1]), np.float32)
+        B[:, cls] = hmm_bit_scores(hmms, [seqs[i] for i in np.concatenate([val, test])])
+        return B[len(val):], B[len(val):] >= tune_score_thresholds(Y[val], B[:len(val)])
+    return arm
+
 # %% ../nbs/01_tps_fusion.ipynb #d2564216
 def inner_split(rows: np.ndarray, # training rows of one outer fold
                 groups: np.ndarray, # group of every row of the data set (clusters, or one group per row)
@@ -456,26 +641,30 @@ def inner_split(rows: np.ndarray, # training rows of one outer fold
     return rows[~is_val], rows[is_val]
 
 def cross_validate(arm, # `arm(train, val, test) -> (scores, calls)`
-                   Y: np.ndarray, folds: np.ndarray, # fold of every row
+                   Y: np.ndarray, folds: np.ndarray, # fold of every row; -1: in no fold (e.g. removed by GraphPart)
                    groups: np.ndarray, # inner validation splits hold out whole groups
                    classes: Sequence[int], # class indices the metrics average over
                    seed: int = 0, val_frac: float = 0.1, name: str = "") -> dict:
-    "Run `arm` over the folds; return per-fold metrics and the out-of-fold scores and calls."
+    "Run `arm` over the folds; return per-fold metrics (with the classes scorable in each fold) and the out-of-fold scores and calls."
     P, C = np.zeros(Y.shape), np.zeros(Y.shape, dtype=bool)
-    per_fold = []
-    for k in progress(np.unique(folds), desc=f"CV {name}", leave=False):
+    per_fold, used = [], folds >= 0
+    for k in progress(np.unique(folds[used]), desc=f"CV {name}", leave=False):
         test = np.flatnonzero(folds == k)
-        train, val = inner_split(np.flatnonzero(folds != k), groups, val_frac, seed + int(k))
+        train, val = inner_split(np.flatnonzero(used & (folds != k)), groups, val_frac, seed + int(k))
         P[test], C[test] = arm(train, val, test)
-        per_fold.append(multilabel_metrics(Y[test], P[test], C[test], classes))
-    return {"per_fold": per_fold, "oof_scores": P, "oof_calls": C, "pooled": multilabel_metrics(Y, P, C, classes)}
+        per_fold.append({**multilabel_metrics(Y[test], P[test], C[test], classes),
+                         "n_scorable": scorable_classes(Y, np.concatenate([train, val]), test, classes), "n_test": len(test)})
+    return {"per_fold": per_fold, "oof_scores": P, "oof_calls": C, "rows": np.flatnonzero(used),
+            "pooled": multilabel_metrics(Y[used], P[used], C[used], classes)}
 
 def summarize(cv: dict, keys=("macro_f1", "micro_f1", "mAP")) -> dict:
-    "Mean and standard deviation over folds of the headline metrics (plus the pooled out-of-fold values)."
+    "Mean, standard deviation and standard error over folds of the headline metrics, plus the pooled out-of-fold values."
     out = {}
     for k in keys:
         v = np.array([f[k] for f in cv["per_fold"]])
-        out[k] = {"mean": float(np.nanmean(v)), "std": float(np.nanstd(v)), "pooled": float(cv["pooled"][k])}
+        out[k] = {"mean": float(np.nanmean(v)), "std": float(np.nanstd(v)), "sem": float(np.nanstd(v, ddof=1) / np.sqrt(np.isfinite(v).sum())) if len(v) > 1 else float("nan"),
+                  "pooled": float(cv["pooled"][k])}
+    out["n_scorable"] = [f["n_scorable"] for f in cv["per_fold"]]
     return out
 
 # %% ../nbs/01_tps_fusion.ipynb #989b2677
@@ -536,3 +725,62 @@ def predict_tps(sequences: Mapping[str, str] | str | Path, # id -> sequence, or 
     P = predict_proba(model.to(device), X, device=device)
     probs = pd.DataFrame(P, index=list(seqs), columns=ck["classes"])
     return TPSPrediction(probs, (probs >= ck["thresholds"]).astype(int))
+
+# %% ../nbs/01_tps_fusion.ipynb #90c1c2c3
+_PP = "OP([O-])(=O)OP([O-])([O-])=O"
+SUBSTRATES = {"GPP": f"CC(C)=CCCC(C)=CC{_PP}", "FPP": f"CC(C)=CCCC(C)=CCCC(C)=CC{_PP}",
+              "GGPP": f"CC(C)=CCCC(C)=CCCC(C)=CCCC(C)=CC{_PP}", "GFPP": f"CC(C)=CCCC(C)=CCCC(C)=CCCC(C)=CCCC(C)=CC{_PP}",
+              "CPP": f"CC1(C)CCCC2(C)C1CCC(=C)C2CCC(C)=CC{_PP}", "oxidosqualene": "CC(C)=CCCC(C)=CCCC(C)=CCCC=C(C)CCC=C(C)CCC1OC1(C)C",
+              "2 FPP": f"CC(CCC=C(C)CCC=C(C)C)=CC1C(C{_PP})C1(C)CCC=C(C)CCC=C(C)C",        # via presqualene PP
+              "2 GGPP": "CC(CCC=C(C)CCC=C(C)CCC=C(C)C)=CC1C(COP(O)(=O)OP(O)(O)=O)C1(C)CCC=C(C)CCC=C(C)CCC=C(C)C"}  # via prephytoene PP
+
+def build_terpeneminer(path: str | Path | None = None # TerpeneMiner's reaction table; default: the shipped one
+                      ) -> pd.DataFrame:
+    "One row per unique sequence of TerpeneMiner's reaction table: its UniProt ids, the sequence and one 0/1 column per substrate class."
+    path = resolve_path(path) if path else data_path("tps/terpeneminer/TPS-Nov19_2023_verified_all_reactions.csv.gz")
+    rx = pd.read_csv(path)
+    if missing := {"Uniprot ID", "Amino acid sequence", "SMILES_substrate_canonical_no_stereo"} - set(rx.columns):
+        raise ValueError(f"{path}: missing column(s) {sorted(missing)}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # trailing '*' stop codons
+        seqs = validate_sequences({f"row {i + 2} ({u})": s for i, (u, s) in enumerate(zip(rx["Uniprot ID"], rx["Amino acid sequence"]))}, source=f"{path}: ")
+    rx = rx.assign(sequence=list(seqs.values()), **{n: (rx["SMILES_substrate_canonical_no_stereo"] == s).astype(np.int8) for n, s in SUBSTRATES.items()})
+    g = rx.groupby("sequence", sort=False)
+    df = g[list(SUBSTRATES)].max()
+    df.insert(0, "uniprot_ids", g["Uniprot ID"].agg(lambda s: ";".join(sorted(set(map(str, s))))))
+    df = df.reset_index()
+    df.index = pd.Index(df["uniprot_ids"].str.split(";").str[0], name="id")
+    return df[["uniprot_ids", "sequence", *SUBSTRATES]]
+
+def terpeneminer_published(path: str | Path | None = None) -> pd.DataFrame:
+    "TerpeneMiner's published 5-fold CV results: substrate mAP per model with its standard error."
+    path = resolve_path(path) if path else data_path("tps/terpeneminer/eval_results/all_results.csv")
+    t = pd.read_csv(path)
+    m = t["Mean Average Precision (mAP)"]
+    return pd.DataFrame({"model": t["Model"], "mAP": m, "sem": m - t["mAP - SEM"]})
+
+# %% ../nbs/01_tps_fusion.ipynb #0bb091c5
+def forest_arm(X: np.ndarray, Y: np.ndarray, n_estimators: int = 300, seed: int = 0):
+    "Random forest on (e.g. ESM-2) embeddings, one multi-label forest (TerpeneMiner's plain-PLM model); thresholds tuned on `val`."
+    def arm(train, val, test):
+        rf = RandomForestClassifier(n_estimators=n_estimators, min_samples_leaf=1, class_weight="balanced", n_jobs=1, random_state=seed).fit(X[train], Y[train])
+        proba = lambda rows: np.stack([p[:, 1] if p.shape[1] == 2 else np.zeros(len(rows)) for p in rf.predict_proba(X[rows])], axis=1)
+        P_val, P_test = proba(val), proba(test)
+        return P_test, P_test >= tune_thresholds(Y[val], P_val)
+    return arm
+
+# %% ../nbs/01_tps_fusion.ipynb #32621933
+IDENTITY_BINS = (0, .3, .4, .5, .6, .7, .8, .9, .95, 1.0001)
+
+def metric_by_identity(Y: np.ndarray, calls: np.ndarray, # truth and out-of-fold calls
+                       nearest: np.ndarray, # per row: identity to its nearest training enzyme
+                       classes: Sequence[int], bins: Sequence[float] = IDENTITY_BINS) -> pd.DataFrame:
+    "Micro-F1 of out-of-fold calls in bins of identity to the nearest training enzyme (one row per bin)."
+    b = np.digitize(nearest, bins) - 1
+    rows = []
+    for k in range(len(bins) - 1):
+        m = b == k
+        f1 = f1_score(Y[m][:, classes], calls[m][:, classes], average="micro", zero_division=0) if m.any() else float("nan")
+        rows.append({"identity": f"{bins[k]:.0%}–{min(bins[k + 1], 1):.0%}", "n": int(m.sum()),
+                     "labelled": int((Y[m][:, classes].sum(1) > 0).sum()), "micro_f1": f1})
+    return pd.DataFrame(rows)
