@@ -524,7 +524,7 @@ def mlp_arm(X: dict[str, np.ndarray], # branch name -> (n, d) inputs; the branch
         return P_test, P_test >= tune_thresholds(Y[val], P_val)
     return arm
 
-# %% ../nbs/01_tps_fusion.ipynb #339d07d3
+# %% ../nbs/01_tps_fusion.ipynb #b6b0b300
 def oracle_arm(Y: np.ndarray):
     "The ceiling of a fold design: a perfect predictor (it reads the test labels)."
     return lambda train, val, test: (Y[test].astype(float), Y[test] > 0)
@@ -545,7 +545,7 @@ def scorable_classes(Y: np.ndarray, train: np.ndarray, test: np.ndarray, classes
     "Number of `classes` with a positive on both sides of a split: the only ones a model can learn and be scored on."
     return int(((Y[train][:, classes].sum(0) > 0) & (Y[test][:, classes].sum(0) > 0)).sum())
 
-# %% ../nbs/01_tps_fusion.ipynb #711b99ae
+# %% ../nbs/01_tps_fusion.ipynb #99afa0c1
 def normalised_scores(scores: np.ndarray) -> np.ndarray:
     "Smith-Waterman scores divided by the geometric mean of the two self-scores (1 for identical sequences)."
     d = np.sqrt(np.diag(scores).astype(float))
@@ -575,7 +575,7 @@ def knn_arm(scores: np.ndarray, Y: np.ndarray,
         return nearest + vote(s, train, rank_k, power / 2), vote(s, train, choose_k(train), power) >= 0.5
     return arm
 
-# %% ../nbs/01_tps_fusion.ipynb #eb6d4d87
+# %% ../nbs/01_tps_fusion.ipynb #dc92479f
 DIPEPTIDES = [a + b for a in AMINO_ACIDS for b in AMINO_ACIDS]
 _DIPEPTIDE_INDEX = {d: i for i, d in enumerate(DIPEPTIDES)}
 
@@ -586,7 +586,7 @@ def dipeptide_spectrum(seq: str) -> np.ndarray:
         if (j := _DIPEPTIDE_INDEX.get(seq[i:i + 2])) is not None: v[j] += 1
     return v / max(v.sum(), 1)
 
-# %% ../nbs/01_tps_fusion.ipynb #ebde551f
+# %% ../nbs/01_tps_fusion.ipynb #95dfddd4
 _AMINO = pyhmmer.easel.Alphabet.amino()
 
 def class_hmm(name: str, seqs: Sequence[str], max_members: int = 40, seed: int = 0) -> pyhmmer.plan7.HMM:
@@ -726,7 +726,7 @@ def predict_tps(sequences: Mapping[str, str] | str | Path, # id -> sequence, or 
     probs = pd.DataFrame(P, index=list(seqs), columns=ck["classes"])
     return TPSPrediction(probs, (probs >= ck["thresholds"]).astype(int))
 
-# %% ../nbs/01_tps_fusion.ipynb #6540e3fd
+# %% ../nbs/01_tps_fusion.ipynb #571c9e71
 _PP = "OP([O-])(=O)OP([O-])([O-])=O"
 SUBSTRATES = {"GPP": f"CC(C)=CCCC(C)=CC{_PP}", "FPP": f"CC(C)=CCCC(C)=CCCC(C)=CC{_PP}",
               "GGPP": f"CC(C)=CCCC(C)=CCCC(C)=CCCC(C)=CC{_PP}", "GFPP": f"CC(C)=CCCC(C)=CCCC(C)=CCCC(C)=CCCC(C)=CC{_PP}",
@@ -759,7 +759,7 @@ def terpeneminer_published(path: str | Path | None = None) -> pd.DataFrame:
     m = t["Mean Average Precision (mAP)"]
     return pd.DataFrame({"model": t["Model"], "mAP": m, "sem": m - t["mAP - SEM"]})
 
-# %% ../nbs/01_tps_fusion.ipynb #f3664510
+# %% ../nbs/01_tps_fusion.ipynb #f1f6d367
 def forest_arm(X: np.ndarray, Y: np.ndarray, n_estimators: int = 300, seed: int = 0):
     "Random forest on (e.g. ESM-2) embeddings, one multi-label forest (TerpeneMiner's plain-PLM model); thresholds tuned on `val`."
     def arm(train, val, test):
@@ -769,7 +769,7 @@ def forest_arm(X: np.ndarray, Y: np.ndarray, n_estimators: int = 300, seed: int 
         return P_test, P_test >= tune_thresholds(Y[val], P_val)
     return arm
 
-# %% ../nbs/01_tps_fusion.ipynb #bdc219c1
+# %% ../nbs/01_tps_fusion.ipynb #4c742e07
 IDENTITY_BINS = (0, .3, .4, .5, .6, .7, .8, .9, .95, 1.0001)
 
 def metric_by_identity(Y: np.ndarray, calls: np.ndarray, # truth and out-of-fold calls
