@@ -27,6 +27,7 @@ __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL
            'sigterm_exits', 'embed_cli']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
+import unicodedata
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"          # the 20 standard residues
 ESM_AMINO_ACIDS = AMINO_ACIDS + "XBZUO"       # plus unknown, ambiguous and rare ones
 _VALID = np.zeros(256, dtype=bool); _VALID[np.frombuffer(ESM_AMINO_ACIDS.encode(), np.uint8)] = True
@@ -45,15 +46,18 @@ def clean_sequence(seq: str, # raw sequence as read
                    rid: str = "?", # record id, for error messages
                    source: str = "" # file name, for error messages
                   ) -> tuple[str, list[str]]:
-    "Upper-case, strip one trailing '*', validate against the ESM alphabet; return the sequence and the changes made."
+    "Validate against the ESM alphabet (ASCII only), upper-case, strip one trailing '*'; return the sequence and the changes made."
     where = f"{source}: " if source else ""
     if not isinstance(seq, str): raise SequenceError(f"{where}record {rid!r}: sequence is {type(seq).__name__}, not text")
+    if not seq.isascii():   # checked before upper-casing, which turns e.g. 'ß' into 'SS' and 'ı' into 'I'
+        i, ch = next((i, c) for i, c in enumerate(seq) if not c.isascii())
+        raise SequenceError(f"{where}record {rid!r}: non-ASCII character {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at position {i+1}; "
+                            f"ESM-2 accepts only {ESM_AMINO_ACIDS}")
     changes, s = [], seq.strip()
     if s != s.upper(): s, changes = s.upper(), changes + ["upper-cased"]
     if s.endswith("*"): s, changes = s[:-1], changes + ["trailing '*' removed"]
     if not s: raise SequenceError(f"{where}record {rid!r}: empty sequence")
-    bad = np.flatnonzero(~_VALID[np.frombuffer(s.encode("utf-8", "replace"), np.uint8)]) if s.isascii() else \
-          [i for i, c in enumerate(s) if c not in ESM_AMINO_ACIDS]
+    bad = np.flatnonzero(~_VALID[np.frombuffer(s.encode("ascii"), np.uint8)])
     if len(bad):
         i = int(bad[0])
         raise SequenceError(f"{where}record {rid!r}: {_describe(s[i])} at position {i+1} ({len(bad)} invalid position(s)); "
@@ -69,13 +73,23 @@ def _warn_changes(changed: dict[str, list[str]], source: str):
     for k, ids in by_kind.items():
         warnings.warn(f"{source or 'sequences'}: {k} in {len(ids)} record(s): {', '.join(map(str, ids[:5]))}{' ...' if len(ids) > 5 else ''}", stacklevel=3)
 
-def validate_sequences(records: Mapping[str, str] | Iterable[tuple[str, str]], # {id: seq} or (id, seq) pairs
+def _records(records, source: str):
+    "(id, sequence) pairs from a dict, a pandas Series or an iterable of pairs; anything else is refused by its type."
+    what = f"{source or 'validate_sequences'}: expected {{id: sequence}}, a pandas Series or (id, sequence) pairs"
+    if isinstance(records, (Mapping, pd.Series)): yield from records.items(); return
+    if isinstance(records, (str, bytes, pd.DataFrame, np.ndarray)) or not isinstance(records, Iterable):
+        raise TypeError(f"{what}, got a {type(records).__name__}")
+    for n, item in enumerate(records):
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):   # a 2-residue string would unpack as (id, seq)
+            raise TypeError(f"{what}; item {n} is a {type(item).__name__} ({str(item)[:30]!r})")
+        yield item
+
+def validate_sequences(records: Mapping[str, str] | pd.Series | Iterable[tuple[str, str]], # {id: seq}, a Series (index: ids), or (id, seq) pairs
                        source: str = "" # where they came from, for messages
                       ) -> dict[str, str]:
     "Validate and normalise sequences by id; raise `SequenceError` naming the first bad record."
-    items = records.items() if isinstance(records, Mapping) else records
     out, changed = {}, {}
-    for rid, seq in items:
+    for rid, seq in _records(records, source):
         rid = str(rid).strip()
         if not rid: raise SequenceError(f"{source or 'sequences'}: a record has an empty id (sequence starts {str(seq)[:20]!r})")
         s, changes = clean_sequence(seq, rid, source)
@@ -90,11 +104,27 @@ def validate_sequences(records: Mapping[str, str] | Iterable[tuple[str, str]], #
     return out
 
 # %% ../nbs/00_embeddings.ipynb #65fb9790
+import csv, zlib
 _ID_COLUMNS = ("id", "uniprotID", "Uniprot_ID", "uniprot_id", "accession", "name", "Enzyme_marts_ID")
 _SEQ_COLUMNS = ("sequence", "seq", "Sequence", "Aminoacid_sequence", "aa_seq")
 
 def _open_text(path: Path):
-    return io.TextIOWrapper(gzip.open(path), encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
+    "A text stream of a plain or gzipped UTF-8 file; a byte-order mark is skipped."
+    return io.TextIOWrapper(gzip.open(path), encoding="utf-8-sig", newline="") if path.suffix == ".gz" else open(path, encoding="utf-8-sig", newline="")
+
+def _read_table(path: Path, sep: str) -> tuple[list[str], list[list[str]]]:
+    "Header and rows of a delimited file; a row whose field count differs from the header's is refused, naming its line."
+    with _open_text(path) as f:
+        rows = csv.reader(f, delimiter=sep)
+        header = next(rows, None)
+        if not header or not "".join(header).strip(): raise SequenceError(f"{path}: empty file" if header is None else f"{path}: the first line (the header) is empty")
+        if len(set(header)) < len(header): raise SequenceError(f"{path}: repeated column name(s) in the header: {sorted({c for c in header if header.count(c) > 1})}")
+        body = []
+        for row in rows:
+            if not row: continue       # a blank line
+            if len(row) != len(header): raise SequenceError(f"{path}: line {rows.line_num} has {len(row)} fields, the header has {len(header)}")
+            body.append(row)
+    return header, body
 
 def _pick(cols, wanted, given, what, path):
     if given is not None:
@@ -116,15 +146,16 @@ def read_sequences(path: str | Path, # FASTA (.fa/.fasta/.faa), or .tsv/.csv tab
     try:
         if kind in ("fa", "fasta", "faa", "fas"):
             with _open_text(path) as f: first = next((l for l in f if l.strip()), "")
-            if not first.startswith(">"): raise ValueError("not FASTA: the first line does not start with '>'")
+            if not first: raise SequenceError(f"{path}: empty file")
+            if not first.startswith(">"): raise SequenceError(f"{path}: not FASTA: the first line does not start with '>'")
             with _open_text(path) as f: recs = [(t.split()[0] if t.split() else "", s) for t, s in SimpleFastaParser(f)]
         elif kind in ("tsv", "csv", "txt"):
-            df = pd.read_csv(path, sep="\t" if kind != "csv" else ",", dtype=str, keep_default_na=False)
-            ic, sc = _pick(list(df.columns), _ID_COLUMNS, id_col, "ids", path), _pick(list(df.columns), _SEQ_COLUMNS, seq_col, "sequences", path)
-            recs = list(zip(df[ic], df[sc]))
+            cols, rows = _read_table(path, "," if kind == "csv" else "\t")
+            ic, sc = cols.index(_pick(cols, _ID_COLUMNS, id_col, "ids", path)), cols.index(_pick(cols, _SEQ_COLUMNS, seq_col, "sequences", path))
+            recs = [(r[ic], r[sc]) for r in rows]
         else: raise SequenceError(f"{path}: unknown sequence file type {kind!r} (use FASTA, TSV or CSV)")
     except SequenceError: raise
-    except (UnicodeDecodeError, OSError, ValueError, pd.errors.ParserError) as e:
+    except (UnicodeDecodeError, OSError, EOFError, zlib.error, csv.Error) as e:   # damaged gzip: BadGzipFile, EOFError, zlib.error
         raise SequenceError(f"{path}: cannot read the file ({type(e).__name__}: {e})") from e
     return validate_sequences(recs, source=path.name)
 
