@@ -22,9 +22,10 @@ from .utils import torch_load_safe
 __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'ESM_CHECKPOINT_GLOBALS', 'PRECISIONS',
            'ENGINES', 'POOLS', 'PACK_VERSION', 'STALE_AFTER_S', 'STORE_DTYPES', 'CLAIM_LEASE_S', 'CLAIM_POLL_S',
            'CLAIM_BATCHES', 'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM',
-           'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'window_starts', 'token_batches',
-           'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'pool_residues', 'EmbedSpec', 'sequence_key',
-           'StoreCorruption', 'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'sigterm_exits', 'embed_cli']
+           'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny', 'window_starts',
+           'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'pool_residues', 'EmbedSpec',
+           'sequence_key', 'StoreCorruption', 'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'sigterm_exits',
+           'embed_cli']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 import unicodedata
@@ -239,6 +240,22 @@ def _load_file(path: Path, name: str, trust_checkpoint: bool = False) -> LoadedE
         warnings.filterwarnings("ignore", message="Regression weights not found")
         model, alphabet = esm.pretrained.load_model_and_alphabet_core(path.stem if path.stem.startswith("esm2") else "esm2", data, None)
     return LoadedESM(model.eval(), alphabet, name)
+
+# %% ../nbs/00_embeddings.ipynb #752f9063
+def esm_or_tiny(esm_model: str, # "tiny", "" (no ESM arm), a checkpoint path, or an ESM-2 name whose weights are fetched
+                preset: str = "quick" # smoke | quick | full: without the weights, smoke and quick fall back to "tiny", full stops
+               ) -> tuple[str, str]:
+    "The ESM model a run uses and a note ('' if none): a named ESM-2 whose weights cannot be had becomes 'tiny' (with a warning) or an error."
+    mode = os.environ.get("PROTNB_WITHOUT_WEIGHTS") or ("fail" if preset == "full" else "tiny")
+    if mode not in ("tiny", "fail"): raise ValueError(f"PROTNB_WITHOUT_WEIGHTS must be 'tiny' or 'fail', not {mode!r}")
+    if esm_model not in ESM2_ARCHS: return esm_model, ""
+    try: fetch_esm_weights(esm_model); return esm_model, ""
+    except FileNotFoundError as e:
+        if mode == "fail": raise
+        note = (f"{e}\nRunning with esm_model='tiny' instead: a randomly initialised ESM-2, so rows that use ESM "
+                "embeddings measure the pipeline, not ESM-2.")
+        warnings.warn(note, stacklevel=2)
+        return "tiny", note
 
 # %% ../nbs/00_embeddings.ipynb #8ccfb5b8
 def window_starts(length: int, # residues in the protein
