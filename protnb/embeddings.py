@@ -570,12 +570,15 @@ class EmbeddingStore:
         return done
     def verify(self) -> pd.DataFrame:
         "Check every pack of every kind (index, data length, checksum) and list debris; one row per damaged file (empty: all sound)."
-        rows = []
+        rows, packs, entries, nbytes = [], 0, 0, 0
         for folder in sorted(p for p in self.root.glob("**/packs") if p.relative_to(self.root).parts[0] != "damaged"):
             idx, tag = _PackIndex(str(folder)).refresh(), str(folder.parent.relative_to(self.root))   # a fresh index: nothing cached
-            for p in sorted(idx.packs): idx.check(p)
+            for p in sorted(idx.packs):
+                if idx.check(p): packs += 1; entries += len(idx.packs[p]["entries"]); nbytes += idx.data(p)[1].nbytes
             rows += [(tag, f, why) for f, why in sorted(idx.damaged.items())] + [(tag, f, why) for f, why in _debris(idx.folder, 0)]
-        return pd.DataFrame(rows, columns=["kind", "file", "problem"])
+        report = pd.DataFrame(rows, columns=["kind", "file", "problem"])
+        report.attrs.update(sound_packs=packs, entries=entries, bytes=nbytes)
+        return report
 
 def _debris(folder: str, stale_s: float = STALE_AFTER_S) -> list[tuple[str, str]]:
     "Data files without an index and temporary files, older than `stale_s`: what a killed writer leaves."
@@ -900,15 +903,24 @@ def sigterm_exits():
     finally:
         if main: signal.signal(signal.SIGTERM, before)
 
+def _verify_cli(root: str) -> pd.DataFrame:
+    "`protnb_embed --verify STORE`: print the damaged files of a store as JSON lines and a summary; exit 1 if there are any."
+    if not Path(root).is_dir(): raise SystemExit(f"protnb_embed: --verify {root}: no such folder")
+    t = time.perf_counter(); report = EmbeddingStore(root).verify()
+    for row in report.to_dict("records"): print(json.dumps(row), flush=True)
+    print(json.dumps({"store": str(root), **report.attrs, "damaged_files": len(report), "seconds": round(time.perf_counter() - t, 3)}), flush=True)
+    if len(report): raise SystemExit(1)
+    return report
+
 def embed_cli(argv=None):
     "Command line: embed a FASTA/TSV/CSV file into an embedding store."
     ap = argparse.ArgumentParser(prog="protnb_embed", description="Embed protein sequences with ESM-2 into a resumable store.")
-    ap.add_argument("input", help="FASTA, TSV or CSV file (optionally .gz)")
+    ap.add_argument("input", nargs="?", help="FASTA, TSV or CSV file (optionally .gz)")
     ap.add_argument("--model", default="esm2_t6_8M_UR50D", help="'tiny', an ESM-2 name, or a checkpoint path")
     ap.add_argument("--layer", type=int, default=-1, help="hidden layer (-1 = last)")
     ap.add_argument("--pool", default="mean", choices=POOLS)
     ap.add_argument("--patch-size", type=int, default=32)
-    ap.add_argument("--out", required=True, help="embedding store folder")
+    ap.add_argument("--out", help="embedding store folder (required)")
     ap.add_argument("--max-tokens", type=int, default=4096)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--fp16", action="store_true", help="store float16")
@@ -917,7 +929,11 @@ def embed_cli(argv=None):
     ap.add_argument("--id-col"); ap.add_argument("--seq-col")
     ap.add_argument("--trust-checkpoint", action="store_true", help="let --model be a checkpoint that needs more than tensors "
                     "and fair-esm's argparse.Namespace to load: unpickling it runs code from the file, so only for files you trust")
+    ap.add_argument("--verify", metavar="STORE", help="instead of embedding: check every pack of the store STORE (checksums, lengths, "
+                    "leftovers of killed writers), print one JSON line per damaged file and a summary; exit status 1 if anything is damaged")
     a = ap.parse_args(argv)
+    if a.verify: return _verify_cli(a.verify)
+    if not (a.input and a.out): ap.error("INPUT and --out are required (or --verify STORE)")
     seqs = read_sequences(a.input, a.id_col, a.seq_col)
     with sigterm_exits(), distributed(a.device) as (rank, world_size, device):
         res = embed(seqs, a.model, a.layer, a.pool, a.patch_size, a.out, a.max_tokens, device=device, dtype="float16" if a.fp16 else "float32",
