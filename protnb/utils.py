@@ -299,7 +299,9 @@ def run_cli(main, # `main(argv)` does the work; it raises on failure
         with warnings.catch_warnings():
             if not debug: warnings.showwarning = warn   # one line per warning, without the source line it was raised from
             main(argv)
-    except SystemExit as e: return e.code if isinstance(e.code, int) else int(e.code is not None)   # argparse: 0 for --help, 2 for a usage error
+    except SystemExit as e:   # argparse: 0 for --help, 2 for a usage error; sys.exit("message"): 1
+        if isinstance(e.code, str): print(e.code, file=sys.stderr)
+        return e.code if isinstance(e.code, int) else int(e.code is not None)
     except KeyboardInterrupt:
         if debug: raise
         print(f"{prog}: interrupted", file=sys.stderr); return 130
