@@ -686,12 +686,13 @@ def _shard(seqs: list[str], rank: int, world_size: int) -> list[str]:
 
 STORE_DTYPES = ("float32", "float16")
 
-def _check_embed_args(pools, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision):
+def _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision):
     "Refuse a bad argument of `embed` by name, with the values it may take, before any work is done."
     def need(ok, param, allowed, got):
         if not ok: raise ValueError(f"embed: {param} must be {allowed}, got {got!r}")
     def integer(x): return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
     need(pools and all(isinstance(p, str) and p in POOLS for p in pools), "pool", f"one or several of {', '.join(POOLS)}", pools[0] if len(pools) == 1 else list(pools))
+    need(integer(layer), "layer", "an integer (-1 = last)", layer)
     need(integer(patch_size) and patch_size > 0, "patch_size", "a positive integer", patch_size)
     need(integer(max_tokens) and max_tokens > 0, "max_tokens", "a positive integer", max_tokens)
     need(integer(window) and window > 0, "window", "a positive integer", window)
@@ -789,7 +790,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
          ) -> Embeddings | dict[str, Embeddings]:
     "Embed sequences with ESM-2, reusing and filling `store`; return `{id: array}` (or `{pool: {id: array}}` for several poolings)."
     pools = (pool,) if isinstance(pool, str) else tuple(pool)
-    _check_embed_args(pools, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision)
+    _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision)
     seqs = read_sequences(seqs) if isinstance(seqs, (str, Path)) else validate_sequences(seqs)
     m = load_esm(model, device, trust_checkpoint)
     specs = {p: EmbedSpec(m.name, resolve_layer(m, layer), p, patch_size, window, overlap, dtype, precision) for p in pools}
@@ -803,7 +804,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     check_s = time.perf_counter() - t0
     arrays = {p: {} for p in pools} if store is None else None
     writer = None if store is None else _StoreWriter(store)
-    claims = None if store is None else _Claims(store, list(specs.values()))
+    claims = _Claims(store, list(specs.values())) if store is not None and todo else None   # a complete store is only read
     bar = progress(total=sum(map(len, todo)), unit="res", desc=f"embed {m.name}", disable=not show_progress or not todo)
     def emit(done):
         for p in pools:
@@ -816,7 +817,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     run = lambda chunk: _run_embedding(m, specs[pools[0]], chunk, max_tokens, emit, False, forward)
     waited = 0.0
     try:
-        if store is None: run(todo)
+        if claims is None: run(todo)
         else: todo, waited = _embed_claimed(claims, todo, CLAIM_BATCHES * max_tokens, run, writer)
     finally:
         try:
