@@ -15,7 +15,7 @@ Both layouts get the same arrays in the same batches: the proteins `bench/embed_
 - files: one `.npy` per protein, content-addressed and written atomically (temporary name, then rename): protnb's layout
   before packs, and what most embedding caches do.
 - packs: `EmbeddingStore.put_many` once per batch (one data file and one index per batch), `EmbeddingStore.get` per protein;
-  each pack's blake2b checksum is computed as it is written and checked the first time a pack is read.
+  each pack's XXH3-128 checksum is computed as it is written and checked the first time a pack is read.
 - packs-unchecked: the same with the checksum replaced by a constant, to measure what verification costs.
 
 Per layout: the writer's busy time and the read time per protein, and the store share of the run; layouts take turns, each
