@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_embeddings.ipynb #23d237cb
 from __future__ import annotations
-import os, io, gzip, json, math, time, uuid, signal, hashlib, threading, functools, warnings, argparse, dataclasses
+import os, io, sys, gzip, json, math, time, uuid, signal, hashlib, threading, functools, warnings, argparse, dataclasses
 from collections.abc import Mapping, Iterable, Sequence
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +16,7 @@ import torch.nn.functional as F
 import esm
 from esm.model.esm2 import ESM2
 from .utils import atomic_write, save_json, progress, get_device, resolve_path, data_path, set_seed, make_run_dir, is_headless
-from .utils import torch_load_safe
+from .utils import torch_load_safe, run_cli, temp_dir, HelpFormatter
 
 # %% auto #0
 __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'ESM_CHECKPOINT_GLOBALS', 'PRECISIONS',
@@ -25,7 +25,7 @@ __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL
            'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny', 'window_starts',
            'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'pool_residues', 'EmbedSpec',
            'sequence_key', 'StoreCorruption', 'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'sigterm_exits',
-           'embed_cli']
+           'embed_parser', 'embed_main', 'embed_cli']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 import unicodedata
@@ -205,7 +205,7 @@ def fetch_esm_weights(name: str) -> Path:
     except Exception as e:
         raise FileNotFoundError(f"ESM-2 weights {name!r} are not in the torch hub cache and could not be downloaded "
                                 f"({type(e).__name__}: {e}). Download {url} and put it at {path} "
-                                f"(the folder is $TORCH_HOME/hub/checkpoints).") from e
+                                f"(the folder is $TORCH_HOME/hub/checkpoints). Offline, model 'tiny' (a random ESM-2) runs for trying things out.") from e
     return path
 
 def _file_digest(path: Path, n: int = 8) -> str:
@@ -223,7 +223,7 @@ def load_esm(name: str | Path | LoadedESM = "tiny", # "tiny", an ESM-2 name, or 
     elif name == "tiny": m = random_esm2("tiny")
     elif str(name) in ESM2_ARCHS: m = _load_file(fetch_esm_weights(str(name)), str(name), trust_checkpoint)
     elif Path(name).suffix == ".pt" or Path(name).exists():
-        path = resolve_path(name)
+        path = Path(name).expanduser()   # relative to the current directory, as a user expects
         if not path.exists(): raise FileNotFoundError(f"no checkpoint file at {path}")
         m = _load_file(path, f"{path.stem}-{_file_digest(path)}", trust_checkpoint)
     else: raise ValueError(f"unknown ESM model {name!r}: use 'tiny', a checkpoint path, or one of {', '.join(ESM2_ARCHS)}")
@@ -802,7 +802,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     seqs = read_sequences(seqs) if isinstance(seqs, (str, Path)) else validate_sequences(seqs)
     m = load_esm(model, device, trust_checkpoint)
     specs = {p: EmbedSpec(m.name, resolve_layer(m, layer), p, patch_size, window, overlap, dtype, precision) for p in pools}
-    store = EmbeddingStore(resolve_path(store)) if isinstance(store, (str, Path)) else store
+    store = EmbeddingStore(Path(store).expanduser()) if isinstance(store, (str, Path)) else store   # relative to the cwd
     mine = _shard(list(seqs.values()), rank, world_size)
     t0 = time.perf_counter()
     if store is None: todo = mine
@@ -915,33 +915,44 @@ def sigterm_exits():
 
 def _verify_cli(root: str) -> pd.DataFrame:
     "`protnb_embed --verify STORE`: print the damaged files of a store as JSON lines and a summary; exit 1 if there are any."
-    if not Path(root).is_dir(): raise SystemExit(f"protnb_embed: --verify {root}: no such folder")
+    if not Path(root).is_dir(): raise FileNotFoundError(f"--verify {root}: no such folder")
     t = time.perf_counter(); report = EmbeddingStore(root).verify()
     for row in report.to_dict("records"): print(json.dumps(row), flush=True)
     print(json.dumps({"store": str(root), **report.attrs, "damaged_files": len(report), "seconds": round(time.perf_counter() - t, 3)}), flush=True)
     if len(report): raise SystemExit(1)
     return report
 
-def embed_cli(argv=None):
-    "Command line: embed a FASTA/TSV/CSV file into an embedding store."
-    ap = argparse.ArgumentParser(prog="protnb_embed", description="Embed protein sequences with ESM-2 into a resumable store.")
-    ap.add_argument("input", nargs="?", help="FASTA, TSV or CSV file (optionally .gz)")
-    ap.add_argument("--model", default="esm2_t6_8M_UR50D", help="'tiny', an ESM-2 name, or a checkpoint path")
-    ap.add_argument("--layer", type=int, default=-1, help="hidden layer (-1 = last)")
-    ap.add_argument("--pool", default="mean", choices=POOLS)
-    ap.add_argument("--patch-size", type=int, default=32)
-    ap.add_argument("--out", help="embedding store folder (required)")
-    ap.add_argument("--max-tokens", type=int, default=4096)
-    ap.add_argument("--device", default="auto")
-    ap.add_argument("--fp16", action="store_true", help="store float16")
-    ap.add_argument("--engine", default="protnb", choices=list(ENGINES))
-    ap.add_argument("--precision", default="float32", choices=PRECISIONS, help="compute precision (autocast)")
-    ap.add_argument("--id-col"); ap.add_argument("--seq-col")
+def embed_parser() -> argparse.ArgumentParser:
+    "`protnb_embed`'s options, one `add_argument` each; `--help` shows every default."
+    ap = argparse.ArgumentParser(prog="protnb_embed", formatter_class=HelpFormatter,
+        description="Embed protein sequences with ESM-2 into a resumable store: a second run reuses what the store holds. "
+                    "Prints one JSON line of statistics per process on stdout; progress, warnings and errors go to stderr. "
+                    "Paths are relative to the current directory. Under torchrun each process embeds its own share.")
+    ap.add_argument("input", nargs="?", help="FASTA, TSV or CSV file (optionally .gz); a bad record stops the run with its id and the reason")
+    ap.add_argument("--out", help="embedding store folder, created if needed (required, except with --verify)")
+    ap.add_argument("--model", default="esm2_t6_8M_UR50D", help="an ESM-2 name (weights fetched into $TORCH_HOME/hub/checkpoints), "
+                    "a checkpoint file, or 'tiny' (a random 2-layer ESM-2 that works offline, for trying things out)")
+    ap.add_argument("--layer", type=int, default=-1, help="hidden layer to read; -1 is the last (after the final layer norm)")
+    ap.add_argument("--pool", default="mean", choices=POOLS, help="mean: one vector per protein; residue: one per residue; patch: one per --patch-size residues")
+    ap.add_argument("--patch-size", type=int, default=32, help="residues per patch for --pool patch")
+    ap.add_argument("--max-tokens", type=int, default=4096, help="token budget of one forward batch (lower it if memory runs out)")
+    ap.add_argument("--device", default="auto", help="auto (CUDA if present, else CPU), cpu, cuda or cuda:N")
+    ap.add_argument("--fp16", action="store_true", help="store float16 instead of float32 (half the disk)")
+    ap.add_argument("--engine", default="protnb", choices=list(ENGINES), help="protnb: protnb's fast forward; fair-esm: fair-esm's own forward (reference)")
+    ap.add_argument("--precision", default="float32", choices=PRECISIONS, help="compute precision (bfloat16/float16 autocast need --engine protnb)")
+    ap.add_argument("--id-col", help="id column of a TSV/CSV input (default: found by name)")
+    ap.add_argument("--seq-col", help="sequence column of a TSV/CSV input (default: found by name)")
     ap.add_argument("--trust-checkpoint", action="store_true", help="let --model be a checkpoint that needs more than tensors "
                     "and fair-esm's argparse.Namespace to load: unpickling it runs code from the file, so only for files you trust")
     ap.add_argument("--verify", metavar="STORE", help="instead of embedding: check every pack of the store STORE (checksums, lengths, "
                     "leftovers of killed writers), print one JSON line per damaged file and a summary; exit status 1 if anything is damaged")
-    a = ap.parse_args(argv)
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an error (also: PROTNB_DEBUG=1)")
+    return ap
+
+def embed_main(argv: list[str] | None = None # command-line arguments
+              ) -> Embeddings | pd.DataFrame:
+    "What `protnb_embed` does: embed the input into the store and print the statistics (or check a store); raises on failure."
+    ap = embed_parser(); a = ap.parse_args(argv)
     if a.verify: return _verify_cli(a.verify)
     if not (a.input and a.out): ap.error("INPUT and --out are required (or --verify STORE)")
     seqs = read_sequences(a.input, a.id_col, a.seq_col)
@@ -949,12 +960,16 @@ def embed_cli(argv=None):
         res = embed(seqs, a.model, a.layer, a.pool, a.patch_size, a.out, a.max_tokens, device=device, dtype="float16" if a.fp16 else "float32",
                     rank=rank, world_size=world_size, show_progress=rank == 0, engine=a.engine, precision=a.precision,
                     trust_checkpoint=a.trust_checkpoint)
-        print(json.dumps({"store": str(res.store.root), "spec": res.spec.tag, "rank": rank, "world_size": world_size, **res.stats}), flush=True)
+        print(json.dumps({"store": str(Path(res.store.root).resolve()), "spec": res.spec.tag, "rank": rank, "world_size": world_size, **res.stats}), flush=True)
         everyone = _gather_stats(res.stats, world_size)
         if world_size > 1 and rank == 0:
             total = {k: sum(s[k] for s in everyone) for k in ("this_rank", "computed", "reused", "residues")}
-            print(json.dumps({"store": str(res.store.root), "spec": res.spec.tag, "rank": "all", "world_size": world_size, **total}), flush=True)
+            print(json.dumps({"store": str(Path(res.store.root).resolve()), "spec": res.spec.tag, "rank": "all", "world_size": world_size, **total}), flush=True)
     return res
 
+def embed_cli(argv: list[str] | None = None) -> int:
+    "The `protnb_embed` command: its exit status (0 on success; 1 with a one-line error on stderr)."
+    return run_cli(embed_main, argv, "protnb_embed")
+
 # %% ../nbs/00_embeddings.ipynb #09cafaa6
-if __name__ == "__main__" and "__file__" in globals(): embed_cli()   # `python -m protnb.embeddings ...`
+if __name__ == "__main__" and "__file__" in globals(): sys.exit(embed_cli())   # `python -m protnb.embeddings ...`
