@@ -344,10 +344,10 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
                  train_ids: list[str], # the pretraining corpus
                  val_ids: list[str], # held-out proteins for the reconstruction report
                  cfg: MAEConfig, tcfg: PretrainConfig,
-                 run_dir: str | Path, # checkpoints go here: mae_last.pt
+                 run_dir: str | Path, # checkpoints go here: mae_last.safetensors
                  device: str = "auto", resume: bool = True) -> tuple[MaskedAutoencoder, list[dict]]:
     "Pretrain a masked autoencoder; return it with one history record per epoch."
-    dev, ckpt = get_device(device), Path(run_dir)/"mae_last.pt"
+    dev, ckpt = get_device(device), Path(run_dir)/"mae_last.safetensors"
     ckpt.parent.mkdir(parents=True, exist_ok=True); set_seed(tcfg.seed)
     model, rows = MaskedAutoencoder(cfg), bank.rows(train_ids)
     mean, std = bank.stats(rows)

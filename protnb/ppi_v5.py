@@ -192,7 +192,7 @@ def train_ppi(model: nn.Module, # PPIClassifier or MeanPoolMLP (anything called 
               name: str = "ppi", # checkpoint file stem
               device: str = "auto") -> dict:
     "Train with early stopping on validation AUROC; the model ends with its best epoch's weights."
-    dev, best_path = get_device(device), Path(run_dir)/f"{name}_best.pt"
+    dev, best_path = get_device(device), Path(run_dir)/f"{name}_best.safetensors"
     best_path.parent.mkdir(parents=True, exist_ok=True); set_seed(tcfg.seed); model.to(dev)
     for split, p in (("train", train), ("val", val)): check_pairs(p, bank.index.keys(), f"{name}/{split}")
     feed, fwd = _feed(model, bank, dev)
