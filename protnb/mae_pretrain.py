@@ -400,7 +400,7 @@ def load_mae_encoder(path: str | Path, # a checkpoint written by `pretrain_mae`
                      expected: MAEConfig | None = None, # refuse a checkpoint whose encoder or embeddings differ from this
                     ) -> MAEEncoder:
     "The pretrained encoder (with its input statistics) from an MAE checkpoint."
-    ck = load_checkpoint(resolve_path(path), expected=expected, keys=ENCODER_KEYS if expected is not None else None)
+    ck = load_checkpoint(Path(path), expected=expected, keys=ENCODER_KEYS if expected is not None else None)
     mae = MaskedAutoencoder(MAEConfig(**ck["config"]))
     mae.load_state_dict(ck["state_dict"])
     return mae.encoder
