@@ -708,6 +708,12 @@ CLAIM_LEASE_S = 900      # a claim its holder has not renewed for this long expi
 CLAIM_POLL_S = 0.5       # how often a process whose remaining sequences are all claimed looks again
 CLAIM_BATCHES = 32       # a claim covers about this many token budgets of residues
 
+def _process_start(pid: int) -> str | None:
+    "When a process started (Linux: field 22 of /proc/PID/stat), to tell it from a later process given the same pid; None elsewhere."
+    try:
+        with open(f"/proc/{pid}/stat") as f: return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError): return None
+
 class _Claims:
     "Claims on sequences being embedded into a store, so processes sharing it (two notebooks, a relaunched job) split the work instead of repeating it."
     def __init__(self, store: EmbeddingStore, specs: list[EmbedSpec]):
@@ -715,14 +721,16 @@ class _Claims:
         self.store, self.specs, self.folder = store, specs, store.root/"claims"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.lock, self.held, self.held_lock = FileLock(str(self.folder/".lock")), set(), threading.Lock()
-        self.me, self.tags = {"host": socket.gethostname(), "pid": os.getpid()}, sorted(sp.tag for sp in specs)
+        self.me = {"host": socket.gethostname(), "pid": os.getpid(), "started": _process_start(os.getpid())}
+        self.tags = sorted(sp.tag for sp in specs)
     def _expired(self, claim: dict, path: Path) -> bool:
         "A claim is void once its holder is gone: a dead process on this machine, or no renewal for `CLAIM_LEASE_S`."
         if time.time() - path.stat().st_mtime > CLAIM_LEASE_S: return True
         if claim.get("host") != self.me["host"]: return False
-        try: os.kill(int(claim["pid"]), 0); return False
+        try: os.kill(int(claim["pid"]), 0)
         except ProcessLookupError: return True
-        except PermissionError: return False
+        except PermissionError: pass
+        return claim.get("started") != _process_start(int(claim["pid"]))     # the pid was reused by another process
     def _claimed_by_others(self) -> set[str]:
         "Sequence keys that live processes hold for every kind this run needs; expired claims are removed."
         out = set()
