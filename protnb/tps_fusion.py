@@ -46,7 +46,7 @@ CLASSES = ["mono_pinene", "mono_limonene", "mono_myrcene", "mono_terpinene", "mo
 def ensemble_rules(path: str | Path | None = None # the class-mapping JSON; default: the shipped TS-GSD one
                   ) -> list[tuple[str, int]]:
     "The seed's ordered (product-name key, class index) rules."
-    path = resolve_path(path) if path else data_path("tps/ts_gsd/functional_ensembles_30.json")
+    path = Path(path) if path else data_path("tps/ts_gsd/functional_ensembles_30.json")
     spec = json.loads(Path(path).read_text())
     if [c["name"] for c in spec["classes"]] != CLASSES: raise ValueError(f"{path}: class names differ from CLASSES")
     return [(k, int(v)) for k, v in spec["product_to_ensemble_in_order"]]
@@ -64,7 +64,7 @@ def build_ts_gsd(keep_lost: bool = False, # also keep enzymes without a UniProt 
                  path: str | Path | None = None, # MARTS-DB reaction export; default: the shipped one
                  ) -> pd.DataFrame:
     "One row per enzyme (index: MARTS enzyme id) with its sequence, metadata, products and one 0/1 column per class."
-    path = resolve_path(path) if path else data_path("tps/marts_db/Original_MARTS_DB_reactions.csv.gz")
+    path = Path(path) if path else data_path("tps/marts_db/Original_MARTS_DB_reactions.csv.gz")
     rx = pd.read_csv(path)
     if not keep_lost: rx = rx[rx["Uniprot_ID"].notna()]
     rules = ensemble_rules()
@@ -713,7 +713,7 @@ def predict_tps(sequences: Mapping[str, str] | str | Path, # id -> sequence, or 
                 store: str | Path | None = None, # embedding store (optional)
                 device: str = "cpu") -> TPSPrediction:
     "Product-class probabilities and calls for new sequences, from a checkpoint alone."
-    seqs = read_sequences(resolve_path(sequences)) if isinstance(sequences, (str, Path)) else validate_sequences(dict(sequences), source="predict_tps: ")
+    seqs = read_sequences(sequences) if isinstance(sequences, (str, Path)) else validate_sequences(dict(sequences), source="predict_tps: ")
     model, ck = load_tps_model(checkpoint)
     X = {}
     if "plm" in model.cfg.branch_list:
@@ -737,7 +737,7 @@ SUBSTRATES = {"GPP": f"CC(C)=CCCC(C)=CC{_PP}", "FPP": f"CC(C)=CCCC(C)=CCCC(C)=CC
 def build_terpeneminer(path: str | Path | None = None # TerpeneMiner's reaction table; default: the shipped one
                       ) -> pd.DataFrame:
     "One row per unique sequence of TerpeneMiner's reaction table: its UniProt ids, the sequence and one 0/1 column per substrate class."
-    path = resolve_path(path) if path else data_path("tps/terpeneminer/TPS-Nov19_2023_verified_all_reactions.csv.gz")
+    path = Path(path) if path else data_path("tps/terpeneminer/TPS-Nov19_2023_verified_all_reactions.csv.gz")
     rx = pd.read_csv(path)
     if missing := {"Uniprot ID", "Amino acid sequence", "SMILES_substrate_canonical_no_stereo"} - set(rx.columns):
         raise ValueError(f"{path}: missing column(s) {sorted(missing)}")
@@ -754,7 +754,7 @@ def build_terpeneminer(path: str | Path | None = None # TerpeneMiner's reaction 
 
 def terpeneminer_published(path: str | Path | None = None) -> pd.DataFrame:
     "TerpeneMiner's published 5-fold CV results: substrate mAP per model with its standard error."
-    path = resolve_path(path) if path else data_path("tps/terpeneminer/eval_results/all_results.csv")
+    path = Path(path) if path else data_path("tps/terpeneminer/eval_results/all_results.csv")
     t = pd.read_csv(path)
     m = t["Mean Average Precision (mAP)"]
     return pd.DataFrame({"model": t["Model"], "mAP": m, "sem": m - t["mAP - SEM"]})
