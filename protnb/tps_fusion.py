@@ -749,7 +749,9 @@ def build_terpeneminer(path: str | Path | None = None # TerpeneMiner's reaction 
     df = g[list(SUBSTRATES)].max()
     df.insert(0, "uniprot_ids", g["Uniprot ID"].agg(lambda s: ";".join(sorted(set(map(str, s))))))
     df = df.reset_index()
-    df.index = pd.Index(df["uniprot_ids"].str.split(";").str[0], name="id")
+    first = df["uniprot_ids"].str.split(";").str[0]
+    n = first.groupby(first).cumcount()   # one UniProt id can carry two sequences (isoforms, corrections): number the second
+    df.index = pd.Index(first.where(n == 0, first + "#" + (n + 1).astype(str)), name="id")
     return df[["uniprot_ids", "sequence", *SUBSTRATES]]
 
 def terpeneminer_published(path: str | Path | None = None) -> pd.DataFrame:
