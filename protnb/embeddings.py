@@ -21,8 +21,9 @@ from .utils import atomic_write, save_json, progress, get_device, resolve_path, 
 __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'PRECISIONS', 'ENGINES', 'POOLS',
            'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM', 'random_esm2',
            'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'window_starts', 'token_batches', 'tokenize',
-           'resolve_layer', 'esm_forward', 'protnb_forward', 'pool_residues', 'EmbedSpec', 'sequence_key',
-           'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'sigterm_exits', 'embed_cli']
+           'resolve_layer', 'esm_forward', 'protnb_forward', 'bf16_support', 'bf16_speedup', 'resolve_precision',
+           'pool_residues', 'EmbedSpec', 'sequence_key', 'EmbeddingStore', 'Embeddings', 'embed', 'distributed',
+           'sigterm_exits', 'embed_cli']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"          # the 20 standard residues
@@ -352,6 +353,52 @@ def protnb_forward(m: LoadedESM, # the model (fair-esm ESM2 weights)
 
 ENGINES = {"protnb": protnb_forward, "fair-esm": esm_forward}
 
+# %% ../nbs/00_embeddings.ipynb #7a3e96c1
+def _cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> set[str]:
+    "The CPU's feature flags (empty where there is no cpuinfo file)."
+    try:
+        with open(cpuinfo) as f: return next((set(l.split(":", 1)[1].split()) for l in f if l.startswith("flags")), set())
+    except OSError: return set()
+
+def bf16_support(device: str | torch.device = "cpu") -> str | None:
+    "The hardware that makes bfloat16 matmuls fast on `device` (AMX, AVX512_BF16 or CUDA), or None."
+    device = torch.device(device)
+    if device.type == "cuda": return "CUDA" if torch.cuda.is_bf16_supported() else None
+    if device.type != "cpu": return None
+    flags, says = _cpu_flags(), lambda f: getattr(torch.cpu, f, lambda: False)()   # PyTorch's detection where there is no /proc
+    if "amx_bf16" in flags or (not flags and says("_is_amx_tile_supported")): return "AMX"
+    if "avx512_bf16" in flags or (not flags and says("_is_avx512_bf16_supported")): return "AVX512_BF16"
+    return None
+
+_SPEEDUPS: dict[tuple, float] = {}
+
+def bf16_speedup(m: LoadedESM, # the model: one layer of it is timed
+                 tokens: int = 1024, # tokens in the probe batch (sequences of 512)
+                 repeats: int = 3) -> float:
+    "float32 time over bfloat16 time for one layer of `m` on this device (best of `repeats`, alternating); measured once per process."
+    key = (str(m.device), m.embed_dim, m.model.attention_heads, tokens)
+    if key not in _SPEEDUPS:
+        rng = np.random.default_rng(0)
+        toks = tokenize(["".join(rng.choice(list(AMINO_ACIDS), 510)) for _ in range(max(1, tokens // 512))], m.alphabet)
+        times = {p: [] for p in ("float32", "bfloat16")}
+        for _ in range(repeats + 1):     # the first round warms up
+            for p, ts in times.items():
+                t = time.perf_counter(); protnb_forward(m, toks, 1, p)
+                if m.device.type == "cuda": torch.cuda.synchronize(m.device)
+                ts.append(time.perf_counter() - t)
+        _SPEEDUPS[key] = min(times["float32"][1:]) / min(times["bfloat16"][1:])
+    return _SPEEDUPS[key]
+
+def resolve_precision(precision: str, # float32, bfloat16, float16, or auto
+                      m: LoadedESM, engine: str = "protnb") -> tuple[str, str]:
+    "The compute precision to run and why: `auto` is bfloat16 where the hardware has it and a probe finds it faster, else float32."
+    if precision != "auto": return precision, "requested"
+    if engine != "protnb": return "float32", f"auto: engine {engine!r} computes in float32"
+    if (hw := bf16_support(m.device)) is None: return "float32", "auto: no bfloat16 matmul hardware (AMX, AVX512_BF16 or CUDA)"
+    s = bf16_speedup(m)
+    return ("bfloat16" if s >= 1.1 else "float32"), f"auto: {hw}; one layer ran {s:.2f}x faster in bfloat16 than in float32"
+
+
 # %% ../nbs/00_embeddings.ipynb #bce74e8a
 POOLS = ("residue", "mean", "patch")
 
@@ -520,16 +567,17 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
           rank: int = 0, world_size: int = 1, # shard of the work this process does
           show_progress: bool = True,
           engine: str = "protnb", # protnb (fast) or fair-esm (reference forward)
-          precision: str = "float32", # compute precision: float32, or bfloat16/float16 autocast (protnb engine)
+          precision: str = "float32", # compute precision: float32, bfloat16/float16 autocast (protnb engine), or auto
          ) -> Embeddings | dict[str, Embeddings]:
     "Embed sequences with ESM-2, reusing and filling `store`; return `{id: array}` (or `{pool: {id: array}}` for several poolings)."
     pools = (pool,) if isinstance(pool, str) else tuple(pool)
     if bad := [p for p in pools if p not in POOLS]: raise ValueError(f"unknown pooling {bad[0]!r}; use one of {', '.join(POOLS)}")
     if engine not in ENGINES: raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    if precision not in PRECISIONS or (precision != "float32" and engine != "protnb"):
-        raise ValueError(f"precision {precision!r} with engine {engine!r}: reduced precision needs engine='protnb'; use one of {', '.join(PRECISIONS)}")
+    if precision not in PRECISIONS + ("auto",) or (precision not in ("float32", "auto") and engine != "protnb"):
+        raise ValueError(f"precision {precision!r} with engine {engine!r}: reduced precision needs engine='protnb'; use one of {', '.join(PRECISIONS)} or auto")
     seqs = read_sequences(seqs) if isinstance(seqs, (str, Path)) else validate_sequences(seqs)
     m = load_esm(model, device)
+    precision, why = resolve_precision(precision, m, engine)
     specs = {p: EmbedSpec(m.name, resolve_layer(m, layer), p, patch_size, window, overlap, dtype, precision) for p in pools}
     store = EmbeddingStore(resolve_path(store)) if isinstance(store, (str, Path)) else store
     mine = _shard(list(seqs.values()), rank, world_size)
@@ -550,7 +598,8 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     stats = {"sequences": len(seqs), "unique": len(set(seqs.values())), "this_rank": len(mine), "computed": len(todo),
              "reused": len(mine) - len(todo), "residues": n_res, "seconds": round(secs, 3),
              "store_seconds": round(writer.blocked_s if writer else 0.0, 3),
-             "residues_per_s": round(n_res / secs, 1) if n_res else 0.0, "engine": engine}
+             "residues_per_s": round(n_res / secs, 1) if n_res else 0.0, "engine": engine,
+             "precision": precision, "precision_choice": why}
     if world_size > 1: seqs = {k: v for k, v in seqs.items() if v in set(mine)}
     out = {p: Embeddings(seqs, specs[p], None if arrays is None else arrays[p], store, stats) for p in pools}
     return out[pool] if isinstance(pool, str) else out
@@ -639,7 +688,8 @@ def embed_cli(argv=None):
     ap.add_argument("--device", default="auto")
     ap.add_argument("--fp16", action="store_true", help="store float16")
     ap.add_argument("--engine", default="protnb", choices=list(ENGINES))
-    ap.add_argument("--precision", default="float32", choices=PRECISIONS, help="compute precision (autocast)")
+    ap.add_argument("--precision", default="float32", choices=PRECISIONS + ("auto",),
+                    help="compute precision: float32; bfloat16/float16 autocast; auto = bfloat16 where the hardware has it and it is faster")
     ap.add_argument("--id-col"); ap.add_argument("--seq-col")
     a = ap.parse_args(argv)
     seqs = read_sequences(a.input, a.id_col, a.seq_col)
