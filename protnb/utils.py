@@ -11,9 +11,9 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['NOTEBOOKS', 'repo_root', 'resolve_path', 'data_path', 'set_seed', 'get_device', 'is_headless', 'progress',
-           'atomic_write', 'save_json', 'ConfigMismatch', 'config_diff', 'save_checkpoint', 'load_checkpoint',
-           'make_run_dir', 'log_metrics', 'save_results', 'savefig', 'notebook_params', 'load_preset', 'check_params',
-           'esm_or_tiny', 'run_nb', 'run_nb_cli']
+           'atomic_write', 'save_json', 'ConfigMismatch', 'UnsafeCheckpoint', 'config_diff', 'torch_load_safe',
+           'save_checkpoint', 'load_checkpoint', 'make_run_dir', 'log_metrics', 'save_results', 'savefig',
+           'notebook_params', 'load_preset', 'check_params', 'esm_or_tiny', 'run_nb', 'run_nb_cli']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
@@ -88,8 +88,13 @@ def _json_default(o):
     raise TypeError(f"cannot serialise {type(o).__name__} to JSON")
 
 # %% ../nbs/05_utils.ipynb #1ac6d196
+import pickle, re, safetensors, safetensors.torch
+
 class ConfigMismatch(ValueError):
     "A checkpoint's stored config differs from the model it is loaded into."
+
+class UnsafeCheckpoint(pickle.UnpicklingError):
+    "A pickled checkpoint that asks for a global outside the allow-list: loading it could run code, so it is refused."
 
 def config_diff(saved: dict, expected: dict, keys=None) -> list[str]:
     "Human-readable differences between two config dicts (restricted to `keys` if given)."
@@ -97,22 +102,91 @@ def config_diff(saved: dict, expected: dict, keys=None) -> list[str]:
     return [f"{k}: checkpoint has {saved.get(k, '<missing>')!r}, expected {expected.get(k, '<missing>')!r}"
             for k in keys if saved.get(k, "<missing>") != expected.get(k, "<missing>")]
 
-def save_checkpoint(path: str | Path, # file to write (atomically)
+def torch_load_safe(path: str | Path, # a file written by `torch.save`
+                    allow: list | tuple = (), # globals the file may use besides tensors and plain data, e.g. `[argparse.Namespace]`
+                    trust_checkpoint: bool = False, # unpickle anything (runs code from the file): only for files you made or trust
+                    map_location="cpu"):
+    "`torch.load` with `weights_only=True` and an explicit allow-list; a file that needs any other global raises `UnsafeCheckpoint` naming it."
+    if trust_checkpoint: return torch.load(path, map_location=map_location, weights_only=False)
+    try:
+        with torch.serialization.safe_globals(list(allow)): return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as e:
+        asked = re.findall(r"GLOBAL ([\w.]+)", str(e))   # torch names the first global it refused
+        what = f"it needs {asked[0]}, which is not a tensor or plain data and could run code" if asked else f"it is not tensors and plain data ({str(e).splitlines()[0]})"
+        raise UnsafeCheckpoint(f"{path}: refused to load: {what}. "
+                               "Pass trust_checkpoint=True (CLI: --trust-checkpoint) only if you know where the file comes from.") from None
+
+_TENSOR, _ARRAY, _TUPLE, _ITEMS = "__tensor__", "__ndarray__", "__tuple__", "__items__"
+
+def _to_plain(obj, tensors: dict, name: str):
+    "A JSON-able tree of `obj` with each tensor/array moved into `tensors` under its path (safetensors stores no pickles)."
+    if isinstance(obj, np.ndarray) and obj.dtype.kind not in "biufc":
+        raise TypeError(f"save_checkpoint: {name} is an array of {obj.dtype}; only numeric arrays can be stored")
+    if isinstance(obj, (torch.Tensor, np.ndarray)):
+        t = torch.from_numpy(np.ascontiguousarray(obj)) if isinstance(obj, np.ndarray) else obj.detach().cpu().contiguous()
+        key = name if name not in tensors else f"{name}#{len(tensors)}"
+        tensors[key] = t
+        return {_TENSOR if isinstance(obj, torch.Tensor) else _ARRAY: key}
+    if isinstance(obj, np.generic): return obj.item()
+    if obj is None or isinstance(obj, (bool, int, float, str)): return obj
+    if isinstance(obj, (list, tuple)):
+        items = [_to_plain(v, tensors, f"{name}.{i}") for i, v in enumerate(obj)]
+        return items if isinstance(obj, list) else {_TUPLE: items}
+    if isinstance(obj, dict):
+        if all(isinstance(k, str) and not k.startswith("__") for k in obj): return {k: _to_plain(v, tensors, f"{name}.{k}".lstrip(".")) for k, v in obj.items()}
+        return {_ITEMS: [[_to_plain(k, tensors, f"{name}.key"), _to_plain(v, tensors, f"{name}.{k}")] for k, v in obj.items()]}   # int keys (optimizer state)
+    raise TypeError(f"save_checkpoint: {name or 'the checkpoint'} is a {type(obj).__name__}; a checkpoint holds tensors, arrays, "
+                    "numbers, strings, lists and dicts only (convert it, e.g. to a list or an array)")
+
+def _from_plain(tree, tensors: dict):
+    if isinstance(tree, list): return [_from_plain(v, tensors) for v in tree]
+    if not isinstance(tree, dict): return tree
+    if _TENSOR in tree: return tensors[tree[_TENSOR]]
+    if _ARRAY in tree: return tensors[tree[_ARRAY]].numpy()
+    if _TUPLE in tree: return tuple(_from_plain(v, tensors) for v in tree[_TUPLE])
+    if _ITEMS in tree: return {_from_plain(k, tensors): _from_plain(v, tensors) for k, v in tree[_ITEMS]}
+    return {k: _from_plain(v, tensors) for k, v in tree.items()}
+
+def _is_safetensors(path: Path) -> bool:
+    "safetensors files start with an 8-byte header length and then the header's JSON."
+    with open(path, "rb") as f: head = f.read(9)
+    return len(head) == 9 and head[8:9] == b"{"
+
+def save_checkpoint(path: str | Path, # file to write (atomically); name it `*.safetensors`
                     model: torch.nn.Module, # its `state_dict` is saved
                     config: dict, # everything needed to rebuild `model`
-                    **extra) -> Path: # optimizer state, step, metrics, RNG states...
-    "Save weights together with the config that built them."
+                    **extra) -> Path: # optimizer state, step, metrics, RNG states, arrays...: tensors and plain data only
+    "Save weights together with the config that built them, as one safetensors file (no pickle: loading it cannot run code)."
     cfg = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
-    with atomic_write(path) as tmp: torch.save({"config": cfg, "state_dict": model.state_dict(), **extra}, tmp)
+    tensors = {}
+    tree, seen = _to_plain({"config": cfg, "state_dict": model.state_dict(), **extra}, tensors, ""), set()
+    for k, t in tensors.items():   # safetensors refuses tensors sharing memory (tied weights, views): store copies
+        if t.numel() and (ptr := t.untyped_storage().data_ptr()) in seen: tensors[k] = t.clone()
+        elif t.numel(): seen.add(ptr)
+    with atomic_write(path) as tmp: safetensors.torch.save_file(tensors, str(tmp), metadata={"protnb_checkpoint": json.dumps(tree)})
     return Path(path)
+
+def _read_checkpoint(path: Path, map_location, trust_checkpoint: bool) -> dict:
+    "A checkpoint's contents: safetensors as written by `save_checkpoint`, or a `torch.save` file of tensors and plain data."
+    if not path.is_file(): raise FileNotFoundError(f"{path}: no such checkpoint file")
+    if not _is_safetensors(path): return torch_load_safe(path, trust_checkpoint=trust_checkpoint, map_location=map_location)
+    try:
+        with safetensors.safe_open(str(path), "pt") as f:
+            meta, tensors = f.metadata() or {}, {k: f.get_tensor(k) for k in f.keys()}
+    except safetensors.SafetensorError as e: raise ValueError(f"{path}: damaged checkpoint ({e})") from None
+    if "protnb_checkpoint" not in meta: raise ValueError(f"{path}: a safetensors file without protnb's config header (not written by save_checkpoint)")
+    if map_location not in (None, "cpu"): tensors = {k: t.to(map_location) for k, t in tensors.items()}
+    return _from_plain(json.loads(meta["protnb_checkpoint"]), tensors)
 
 def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                     model: torch.nn.Module | None = None, # loaded in place when given
                     expected: dict | None = None, # config the caller built `model` from; any difference raises `ConfigMismatch`
                     keys=None, # compare only these config keys
-                    map_location="cpu") -> dict:
-    "Load a checkpoint, refusing a config or tensor-shape mismatch with a message naming each one."
-    ck = torch.load(path, map_location=map_location, weights_only=False)
+                    map_location="cpu",
+                    trust_checkpoint: bool = False # older pickled checkpoints only: allow any object (runs code from the file)
+                   ) -> dict:
+    "Load a checkpoint without running code from it, refusing a config or tensor-shape mismatch with a message naming each one."
+    path = Path(path); ck = _read_checkpoint(path, map_location, trust_checkpoint)
     if expected is not None:
         exp = dataclasses.asdict(expected) if dataclasses.is_dataclass(expected) else dict(expected)
         if diff := config_diff(ck["config"], exp, keys): raise ConfigMismatch(f"{path} does not fit this model:\n  " + "\n  ".join(diff))
