@@ -27,7 +27,9 @@ order), so that load changes on a shared machine hit all three alike; an engine'
 Each engine's share of the ceiling is its model FLOP rate (linear layers plus attention's two matmuls, 24·n·D² + 4·n²·D per
 layer for a sequence of n tokens, no padding counted) over the matmul-P rate of its compute precision. All outputs are
 compared with fair-esm's (max absolute difference over all proteins and dimensions), and protnb's with protnb-fp32's.
-The load average is printed before and after (the machine may be shared).
+The load average is printed before and after (the machine may be shared), and each engine's residues per CPU-second of its
+process beside its residues per second: with `--threads 1` on a machine shared with other jobs, CPU time does not count the
+time the engine waited for a core, so those ratios are the steadier ones (with more threads, idle-spinning counts too).
 The last line is `speedup_vs_fair_esm=X speedup_vs_hf=Y max_abs_diff=Z precision=P ceiling_share=S` (protnb's speed-ups; Z is
 protnb vs fair-esm; S is protnb's share of the matmul ceiling at precision P), plus `speedup_vs_protnb_fp32=X` with
 `--precision bfloat16/float16`; an engine left out gives nan.
@@ -190,9 +192,9 @@ def engine_worker(engine: str, a, outdir: str, conn):
     if cuda: torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
     conn.send("ready"); out = {}
     while (ids := conn.recv()) is not None:
-        t = time.perf_counter(); out.update(run({k: seqs[k] for k in ids}))
+        t, c = time.perf_counter(), time.process_time(); out.update(run({k: seqs[k] for k in ids}))
         if cuda: torch.cuda.synchronize()
-        conn.send((time.perf_counter() - t, timing.get("store_write_s", 0.0), timing.get("store_read_s", 0.0),
+        conn.send((time.perf_counter() - t, time.process_time() - c, timing.get("store_write_s", 0.0), timing.get("store_read_s", 0.0),
                    timing.get("matmul_s"), timing.get("matmul_flops")))
     if not engine.startswith("matmul-"): np.savez(Path(outdir)/f"{engine}.npz", **out)
     conn.send({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -207,12 +209,12 @@ def run_interleaved(engines: list[str], a, outdir: str) -> dict:
     for e in engines:
         here, there = ctx.Pipe(); p = ctx.Process(target=engine_worker, args=(e, a, outdir, there)); p.start(); procs[e] = (p, here)
     for e, (p, c) in procs.items(): assert c.recv() == "ready", e
-    secs, write, read, mm_s, mm_flops = ({e: [0.0] * a.repeats for e in engines} for _ in range(5))
+    secs, cpu, write, read, mm_s, mm_flops = ({e: [0.0] * a.repeats for e in engines} for _ in range(6))
     for r in range(a.repeats):
         for j, chunk in enumerate(chunks):
             for i in range(len(engines)):
                 e = engines[(i + j + r) % len(engines)]
-                procs[e][1].send(chunk); dt, w, rd, ms, mf = procs[e][1].recv(); secs[e][r] += dt; write[e][r] += w; read[e][r] += rd
+                procs[e][1].send(chunk); dt, dc, w, rd, ms, mf = procs[e][1].recv(); secs[e][r] += dt; cpu[e][r] += dc; write[e][r] += w; read[e][r] += rd
                 if ms is not None: mm_s[e][r] += ms; mm_flops[e][r] += mf
     residues = sum(map(len, seqs.values()))
     D, L = (lambda d: (d[1], d[0]))(ESM2_ARCHS[a.arch])
@@ -225,6 +227,7 @@ def run_interleaved(engines: list[str], a, outdir: str) -> dict:
             results[e] = {"engine": e, "seconds": secs[e], "gflops": statistics.median(rates) / 1e9, "gflops_each": [x / 1e9 for x in rates], **mem}
             continue
         results[e] = {"engine": e, "residues": residues, "seconds": secs[e], "residues_per_s": residues / statistics.median(secs[e]),
+                      "cpu_seconds": cpu[e], "residues_per_cpu_s": residues / statistics.median(cpu[e]),
                       "gflops": flops / statistics.median(secs[e]) / 1e9, **mem}
         if e == "protnb": results[e].update(store_share=statistics.median((w + rd) / t for w, rd, t in zip(write[e], read[e], secs[e])),
                                             store_write_s=write[e], store_read_s=read[e])
@@ -286,7 +289,7 @@ def main(argv=None):
                  f"reading back {statistics.median(r['store_read_s']):.2f} s)") if "store_share" in r else ""
         gpu = f", peak GPU {r['peak_gpu_mb']:.0f} MB" if r["peak_gpu_mb"] is not None else ""
         print(f"{e:>11}: {r['residues_per_s']:8,.0f} residues/s  ({r['residues']:,} residues, median of {len(r['seconds'])}: "
-              f"{statistics.median(r['seconds']):.1f} s)  {r['gflops']:.1f} GFLOP/s = {100 * r['ceiling_share']:.0f}% of the {p} matmul ceiling  "
+              f"{statistics.median(r['seconds']):.1f} s; {r['residues_per_cpu_s']:,.0f} per CPU-second)  {r['gflops']:.1f} GFLOP/s = {100 * r['ceiling_share']:.0f}% of the {p} matmul ceiling  "
               f"peak RSS {r['peak_rss_mb']:.0f} MB{gpu}{extra}", flush=True)
     import numpy as np
     outs = {e: dict(np.load(Path(outdir)/f"{e}.npz")) for e in engines if not e.startswith("matmul-")}

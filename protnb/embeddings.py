@@ -314,8 +314,11 @@ def _attention_block(lyr, x, cos, sin, p: _Packing, heads: int):
     w = torch.cat([a.q_proj.weight, a.k_proj.weight, a.v_proj.weight])
     b = torch.cat([a.q_proj.bias, a.k_proj.bias, a.v_proj.bias])
     qkv = F.linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads)
+    if x.device.type == "cpu": qkv = qkv.float()   # CPU attention kernels are no faster in bfloat16, so attend in float32
     qkv[:, :2] = _rotary(qkv[:, :2], cos, sin)     # q and k take their positions, in place
-    return x + F.linear(_attend(qkv, p).reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
+    with torch.autocast(x.device.type, enabled=torch.is_autocast_enabled(x.device.type) and x.device.type != "cpu"):
+        o = _attend(qkv, p)
+    return x + F.linear(o.reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
 
 def _ffn_block(lyr, x):
     return x + F.linear(F.gelu(F.linear(_layer_norm(x, lyr.final_layer_norm), lyr.fc1.weight, lyr.fc1.bias)), lyr.fc2.weight, lyr.fc2.bias)
