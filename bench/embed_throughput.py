@@ -145,16 +145,16 @@ def run_matmul(seqs, a, dim: int, precision: str, timing):
         g = torch.Generator().manual_seed(0)
         timing["w"] = [(torch.randn(o, i, generator=g) / i ** 0.5).to(dev, dt) for o, i in ((3 * dim, dim), (dim, dim), (4 * dim, dim), (dim, 4 * dim))]
     w = timing["w"]; lengths = [len(s) + 2 for s in seqs.values()]
-    secs = flops = 0
+    secs = cpu = flops = 0
     for batch in token_batches(lengths, a.max_tokens):
         T = sum(lengths[i] for i in batch)
         x, h = torch.randn(T, dim, device=dev, dtype=dt), torch.randn(T, 4 * dim, device=dev, dtype=dt)
         if dev.type == "cuda": torch.cuda.synchronize()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for wi in w: F.linear(h if wi.shape[1] == 4 * dim else x, wi)
         if dev.type == "cuda": torch.cuda.synchronize()
-        secs += time.perf_counter() - t; flops += 24 * T * dim * dim
-    timing.update(matmul_s=secs, matmul_flops=flops)
+        secs += time.perf_counter() - t; cpu += time.process_time() - c; flops += 24 * T * dim * dim
+    timing.update(matmul_s=secs, matmul_cpu_s=cpu, matmul_flops=flops)
     return {}
 
 def run_protnb(m, seqs, a, timing, precision):
@@ -195,7 +195,7 @@ def engine_worker(engine: str, a, outdir: str, conn):
         t, c = time.perf_counter(), time.process_time(); out.update(run({k: seqs[k] for k in ids}))
         if cuda: torch.cuda.synchronize()
         conn.send((time.perf_counter() - t, time.process_time() - c, timing.get("store_write_s", 0.0), timing.get("store_read_s", 0.0),
-                   timing.get("matmul_s"), timing.get("matmul_flops")))
+                   timing.get("matmul_s"), timing.get("matmul_cpu_s"), timing.get("matmul_flops")))
     if not engine.startswith("matmul-"): np.savez(Path(outdir)/f"{engine}.npz", **out)
     conn.send({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                "peak_gpu_mb": torch.cuda.max_memory_allocated() / 2**20 if cuda else None})
@@ -209,13 +209,13 @@ def run_interleaved(engines: list[str], a, outdir: str) -> dict:
     for e in engines:
         here, there = ctx.Pipe(); p = ctx.Process(target=engine_worker, args=(e, a, outdir, there)); p.start(); procs[e] = (p, here)
     for e, (p, c) in procs.items(): assert c.recv() == "ready", e
-    secs, cpu, write, read, mm_s, mm_flops = ({e: [0.0] * a.repeats for e in engines} for _ in range(6))
+    secs, cpu, write, read, mm_s, mm_cpu, mm_flops = ({e: [0.0] * a.repeats for e in engines} for _ in range(7))
     for r in range(a.repeats):
         for j, chunk in enumerate(chunks):
             for i in range(len(engines)):
                 e = engines[(i + j + r) % len(engines)]
-                procs[e][1].send(chunk); dt, dc, w, rd, ms, mf = procs[e][1].recv(); secs[e][r] += dt; cpu[e][r] += dc; write[e][r] += w; read[e][r] += rd
-                if ms is not None: mm_s[e][r] += ms; mm_flops[e][r] += mf
+                procs[e][1].send(chunk); dt, dc, w, rd, ms, mc, mf = procs[e][1].recv(); secs[e][r] += dt; cpu[e][r] += dc; write[e][r] += w; read[e][r] += rd
+                if ms is not None: mm_s[e][r] += ms; mm_cpu[e][r] += mc; mm_flops[e][r] += mf
     residues = sum(map(len, seqs.values()))
     D, L = (lambda d: (d[1], d[0]))(ESM2_ARCHS[a.arch])
     flops = L * sum(layer_flops(len(s) + 2, D) for s in seqs.values())
@@ -223,12 +223,13 @@ def run_interleaved(engines: list[str], a, outdir: str) -> dict:
     for e, (p, c) in procs.items():
         c.send(None); mem = c.recv(); p.join()
         if e.startswith("matmul-"):
-            rates = [f / s for f, s in zip(mm_flops[e], mm_s[e])]
-            results[e] = {"engine": e, "seconds": secs[e], "gflops": statistics.median(rates) / 1e9, "gflops_each": [x / 1e9 for x in rates], **mem}
+            rates, cpu_rates = [f / s for f, s in zip(mm_flops[e], mm_s[e])], [f / s for f, s in zip(mm_flops[e], mm_cpu[e])]
+            results[e] = {"engine": e, "seconds": secs[e], "gflops": statistics.median(rates) / 1e9, "gflops_each": [x / 1e9 for x in rates],
+                          "gflops_per_cpu_s": statistics.median(cpu_rates) / 1e9, **mem}
             continue
         results[e] = {"engine": e, "residues": residues, "seconds": secs[e], "residues_per_s": residues / statistics.median(secs[e]),
                       "cpu_seconds": cpu[e], "residues_per_cpu_s": residues / statistics.median(cpu[e]),
-                      "gflops": flops / statistics.median(secs[e]) / 1e9, **mem}
+                      "gflops": flops / statistics.median(secs[e]) / 1e9, "gflops_per_cpu_s": flops / statistics.median(cpu[e]) / 1e9, **mem}
         if e == "protnb": results[e].update(store_share=statistics.median((w + rd) / t for w, rd, t in zip(write[e], read[e], secs[e])),
                                             store_write_s=write[e], store_read_s=read[e])
     return results
@@ -278,18 +279,19 @@ def main(argv=None):
     try: results = run_interleaved(engines, a, outdir)
     except BaseException: shutil.rmtree(outdir, ignore_errors=True); raise
     print(f"# load average after: {load_average()}", flush=True)
-    ceiling = {e.removeprefix("matmul-"): r["gflops"] for e, r in results.items() if e.startswith("matmul-")}
-    for p, g in ceiling.items():
-        each = results[f"matmul-{p}"]["gflops_each"]
-        print(f"matmul ceiling, {p}: {g:,.1f} GFLOP/s (one layer's linear layers at each batch's shape; per repeat {' '.join(f'{x:.1f}' for x in each)})", flush=True)
+    ceiling = {e.removeprefix("matmul-"): r for e, r in results.items() if e.startswith("matmul-")}
+    for p, c in ceiling.items():
+        print(f"matmul ceiling, {p}: {c['gflops']:,.1f} GFLOP/s (one layer's linear layers at each batch's shape; per repeat "
+              f"{' '.join(f'{x:.1f}' for x in c['gflops_each'])}); {c['gflops_per_cpu_s']:,.1f} GFLOP per CPU-second", flush=True)
     for e, r in results.items():
         if e.startswith("matmul-"): continue
-        r["precision"] = p = compute_precision(e, a); r["ceiling_share"] = r["gflops"] / ceiling[p]
+        r["precision"] = p = compute_precision(e, a)
+        r["ceiling_share"], r["ceiling_share_cpu"] = r["gflops"] / ceiling[p]["gflops"], r["gflops_per_cpu_s"] / ceiling[p]["gflops_per_cpu_s"]
         extra = (f", store {100 * r['store_share']:.1f}% of the run (waiting on writes {statistics.median(r['store_write_s']):.2f} s, "
                  f"reading back {statistics.median(r['store_read_s']):.2f} s)") if "store_share" in r else ""
         gpu = f", peak GPU {r['peak_gpu_mb']:.0f} MB" if r["peak_gpu_mb"] is not None else ""
         print(f"{e:>11}: {r['residues_per_s']:8,.0f} residues/s  ({r['residues']:,} residues, median of {len(r['seconds'])}: "
-              f"{statistics.median(r['seconds']):.1f} s; {r['residues_per_cpu_s']:,.0f} per CPU-second)  {r['gflops']:.1f} GFLOP/s = {100 * r['ceiling_share']:.0f}% of the {p} matmul ceiling  "
+              f"{statistics.median(r['seconds']):.1f} s; {r['residues_per_cpu_s']:,.0f} per CPU-second)  {r['gflops']:.1f} GFLOP/s = {100 * r['ceiling_share']:.0f}% of the {p} matmul ceiling ({100 * r['ceiling_share_cpu']:.0f}% in CPU time)  "
               f"peak RSS {r['peak_rss_mb']:.0f} MB{gpu}{extra}", flush=True)
     import numpy as np
     outs = {e: dict(np.load(Path(outdir)/f"{e}.npz")) for e in engines if not e.startswith("matmul-")}
