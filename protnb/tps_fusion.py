@@ -42,7 +42,7 @@ CLASSES = ["mono_pinene", "mono_limonene", "mono_myrcene", "mono_terpinene", "mo
 def ensemble_rules(path: str | Path | None = None # the class-mapping JSON; default: the shipped TS-GSD one
                   ) -> list[tuple[str, int]]:
     "The seed's ordered (product-name key, class index) rules."
-    path = resolve_path(path) if path else data_path("tps/ts_gsd/functional_ensembles_30.json")
+    path = Path(path) if path else data_path("tps/ts_gsd/functional_ensembles_30.json")
     spec = json.loads(Path(path).read_text())
     if [c["name"] for c in spec["classes"]] != CLASSES: raise ValueError(f"{path}: class names differ from CLASSES")
     return [(k, int(v)) for k, v in spec["product_to_ensemble_in_order"]]
@@ -60,7 +60,7 @@ def build_ts_gsd(keep_lost: bool = False, # also keep enzymes without a UniProt 
                  path: str | Path | None = None, # MARTS-DB reaction export; default: the shipped one
                  ) -> pd.DataFrame:
     "One row per enzyme (index: MARTS enzyme id) with its sequence, metadata, products and one 0/1 column per class."
-    path = resolve_path(path) if path else data_path("tps/marts_db/Original_MARTS_DB_reactions.csv.gz")
+    path = Path(path) if path else data_path("tps/marts_db/Original_MARTS_DB_reactions.csv.gz")
     rx = pd.read_csv(path)
     if not keep_lost: rx = rx[rx["Uniprot_ID"].notna()]
     rules = ensemble_rules()
@@ -212,13 +212,13 @@ def build_fold_file(path: str | Path | None = None, # output CSV; default: data/
     seqs = build_ts_gsd(keep_lost=True)["sequence"]
     clusters, _ = sequence_clusters(seqs, min_identity, threads)
     out = pd.DataFrame({"cluster": clusters, "fold": grouped_folds(clusters, n_folds, seed)}, index=seqs.index)
-    path = resolve_path(path) if path else data_path("tps").joinpath("folds_id40.csv")
+    path = Path(path) if path else data_path("tps").joinpath("folds_id40.csv")
     out.to_csv(path)
     return out
 
 def load_folds(ids: Sequence[str], path: str | Path | None = None) -> pd.DataFrame:
     "Cluster and fold of each enzyme id from the fold file; refuses ids the file does not cover."
-    path = resolve_path(path) if path else data_path(FOLD_FILE)
+    path = Path(path) if path else data_path(FOLD_FILE)
     folds = pd.read_csv(path, index_col="enzyme_id")
     if missing := [i for i in ids if i not in folds.index]: raise KeyError(f"{path} has no fold for {len(missing)} enzyme(s), e.g. {missing[:3]}")
     return folds.loc[list(ids)]
@@ -296,10 +296,11 @@ def inverse_frequency_weights(Y: np.ndarray # training labels only
 
 # %% ../nbs/01_tps_fusion.ipynb #96c7cae9
 def tune_thresholds(Y: np.ndarray, P: np.ndarray, # validation labels and probabilities
-                    grid: np.ndarray = np.round(np.arange(0.02, 0.99, 0.02), 2),
+                    grid: np.ndarray | None = None, # candidate thresholds; None: 0.02, 0.04, ..., 0.98
                     default: float = 0.5 # for classes without a positive in Y
                    ) -> np.ndarray:
     "Per-class threshold maximising validation F1 (ties: the lowest threshold)."
+    grid = np.round(np.arange(0.02, 0.99, 0.02), 2) if grid is None else np.asarray(grid)
     calls = P[:, :, None] >= grid
     tp = (calls & (Y[:, :, None] > 0)).sum(0); fp = calls.sum(0) - tp; fn = (Y > 0).sum(0)[:, None] - tp
     f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
@@ -523,7 +524,7 @@ def predict_tps(sequences: Mapping[str, str] | str | Path, # id -> sequence, or 
                 store: str | Path | None = None, # embedding store (optional)
                 device: str = "cpu") -> TPSPrediction:
     "Product-class probabilities and calls for new sequences, from a checkpoint alone."
-    seqs = read_sequences(resolve_path(sequences)) if isinstance(sequences, (str, Path)) else validate_sequences(dict(sequences), source="predict_tps: ")
+    seqs = read_sequences(sequences) if isinstance(sequences, (str, Path)) else validate_sequences(dict(sequences), source="predict_tps: ")
     model, ck = load_tps_model(checkpoint)
     X = {}
     if "plm" in model.cfg.branch_list:
