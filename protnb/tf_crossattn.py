@@ -30,7 +30,7 @@ __all__ = ['DOMAINS', 'AF_METRICS', 'INTERFACE_METRICS', 'KD_TABLE', 'AF_TABLE',
            'cv_metrics', 'interval', 'fmt_ci', 'summarise', 'paired_difference', 'seed_split_r2']
 
 # %% ../nbs/02_tf_crossattn.ipynb #3d5867e8
-import re, warnings
+import dataclasses, re, warnings
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.pipeline import make_pipeline
