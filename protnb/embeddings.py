@@ -16,13 +16,15 @@ import torch.nn.functional as F
 import esm
 from esm.model.esm2 import ESM2
 from .utils import atomic_write, save_json, progress, get_device, resolve_path, data_path, set_seed, make_run_dir, is_headless
+from .utils import torch_load_safe
 
 # %% auto #0
-__all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'PRECISIONS', 'ENGINES', 'POOLS',
-           'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM', 'random_esm2',
-           'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'window_starts', 'token_batches', 'tokenize',
-           'resolve_layer', 'esm_forward', 'protnb_forward', 'pool_residues', 'EmbedSpec', 'sequence_key',
-           'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'sigterm_exits', 'embed_cli']
+__all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'ESM_CHECKPOINT_GLOBALS', 'PRECISIONS',
+           'ENGINES', 'POOLS', 'STORE_DTYPES', 'SequenceError', 'clean_sequence', 'validate_sequences',
+           'read_sequences', 'LoadedESM', 'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm',
+           'esm_or_tiny', 'window_starts', 'token_batches', 'tokenize', 'resolve_layer', 'esm_forward',
+           'protnb_forward', 'pool_residues', 'EmbedSpec', 'sequence_key', 'EmbeddingStore', 'Embeddings', 'embed',
+           'distributed', 'sigterm_exits', 'embed_cli']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"          # the 20 standard residues
@@ -181,26 +183,47 @@ def _file_digest(path: Path, n: int = 8) -> str:
     return h.hexdigest()[:n]
 
 def load_esm(name: str | Path | LoadedESM = "tiny", # "tiny", an ESM-2 name, or a local checkpoint path
-             device: str = "auto" # "auto" = CUDA if present
+             device: str = "auto", # "auto" = CUDA if present
+             trust_checkpoint: bool = False # unpickle anything in a checkpoint file (runs code from it): only for files you trust
             ) -> LoadedESM:
     "Load an ESM-2 model for inference (eval mode, on `device`)."
     if isinstance(name, LoadedESM): m = name
     elif name == "tiny": m = random_esm2("tiny")
-    elif str(name) in ESM2_ARCHS: m = _load_file(fetch_esm_weights(str(name)), str(name))
+    elif str(name) in ESM2_ARCHS: m = _load_file(fetch_esm_weights(str(name)), str(name), trust_checkpoint)
     elif Path(name).suffix == ".pt" or Path(name).exists():
         path = resolve_path(name)
         if not path.exists(): raise FileNotFoundError(f"no checkpoint file at {path}")
-        m = _load_file(path, f"{path.stem}-{_file_digest(path)}")
+        m = _load_file(path, f"{path.stem}-{_file_digest(path)}", trust_checkpoint)
     else: raise ValueError(f"unknown ESM model {name!r}: use 'tiny', a checkpoint path, or one of {', '.join(ESM2_ARCHS)}")
     m.model.to(get_device(device)).eval()
     return m
 
-def _load_file(path: Path, name: str) -> LoadedESM:
-    data = torch.load(path, map_location="cpu", weights_only=False)   # fair-esm pickles argparse.Namespace
+ESM_CHECKPOINT_GLOBALS = [argparse.Namespace]   # all that fair-esm's ESM-2 files pickle besides tensors: `cfg["model"]`
+
+def _load_file(path: Path, name: str, trust_checkpoint: bool = False) -> LoadedESM:
+    data = torch_load_safe(path, allow=ESM_CHECKPOINT_GLOBALS, trust_checkpoint=trust_checkpoint)
+    if not (isinstance(data, dict) and "model" in data and isinstance(data.get("cfg"), dict) and "model" in data["cfg"]):
+        raise ValueError(f"{path}: not a fair-esm ESM-2 checkpoint (expected {{'model': weights, 'cfg': {{'model': ...}}}})")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Regression weights not found")
         model, alphabet = esm.pretrained.load_model_and_alphabet_core(path.stem if path.stem.startswith("esm2") else "esm2", data, None)
     return LoadedESM(model.eval(), alphabet, name)
+
+# %% ../nbs/00_embeddings.ipynb #752f9063
+def esm_or_tiny(esm_model: str, # "tiny", "" (no ESM arm), a checkpoint path, or an ESM-2 name whose weights are fetched
+                preset: str = "quick" # smoke | quick | full: without the weights, smoke and quick fall back to "tiny", full stops
+               ) -> tuple[str, str]:
+    "The ESM model a run uses and a note ('' if none): a named ESM-2 whose weights cannot be had becomes 'tiny' (with a warning) or an error."
+    mode = os.environ.get("PROTNB_WITHOUT_WEIGHTS") or ("fail" if preset == "full" else "tiny")
+    if mode not in ("tiny", "fail"): raise ValueError(f"PROTNB_WITHOUT_WEIGHTS must be 'tiny' or 'fail', not {mode!r}")
+    if esm_model not in ESM2_ARCHS: return esm_model, ""
+    try: fetch_esm_weights(esm_model); return esm_model, ""
+    except FileNotFoundError as e:
+        if mode == "fail": raise
+        note = (f"{e}\nRunning with esm_model='tiny' instead: a randomly initialised ESM-2, so rows that use ESM "
+                "embeddings measure the pipeline, not ESM-2.")
+        warnings.warn(note, stacklevel=2)
+        return "tiny", note
 
 # %% ../nbs/00_embeddings.ipynb #8ccfb5b8
 def window_starts(length: int, # residues in the protein
@@ -506,6 +529,25 @@ def _shard(seqs: list[str], rank: int, world_size: int) -> list[str]:
     order = sorted(set(seqs), key=lambda s: (len(s), sequence_key(s)))
     return order[rank::world_size]
 
+STORE_DTYPES = ("float32", "float16")
+
+def _check_embed_args(pools, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision):
+    "Refuse a bad argument of `embed` by name, with the values it may take, before any work is done."
+    def need(ok, param, allowed, got):
+        if not ok: raise ValueError(f"embed: {param} must be {allowed}, got {got!r}")
+    def integer(x): return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+    need(pools and all(isinstance(p, str) and p in POOLS for p in pools), "pool", f"one or several of {', '.join(POOLS)}", pools[0] if len(pools) == 1 else list(pools))
+    need(integer(patch_size) and patch_size > 0, "patch_size", "a positive integer", patch_size)
+    need(integer(max_tokens) and max_tokens > 0, "max_tokens", "a positive integer", max_tokens)
+    need(integer(window) and window > 0, "window", "a positive integer", window)
+    need(integer(overlap) and 0 <= overlap < window, "overlap", f"an integer in [0, window={window})", overlap)
+    need(dtype in STORE_DTYPES, "dtype", f"one of {', '.join(STORE_DTYPES)}", dtype)
+    need(integer(world_size) and world_size >= 1, "world_size", "an integer >= 1", world_size)
+    need(integer(rank) and 0 <= rank < world_size, "rank", f"an integer in [0, world_size={world_size})", rank)
+    need(engine in ENGINES, "engine", f"one of {', '.join(ENGINES)}", engine)
+    need(precision in PRECISIONS, "precision", f"one of {', '.join(PRECISIONS)}", precision)
+    need(precision == "float32" or engine == "protnb", "precision", f"float32 with engine={engine!r} (reduced precision needs engine='protnb')", precision)
+
 def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV/CSV file
           model: str | LoadedESM = "tiny", # "tiny", an ESM-2 name, a checkpoint path, or a `LoadedESM`
           layer: int = -1, # hidden layer to read; -1 = last (after the final layer norm)
@@ -516,20 +558,18 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
           window: int = 1022, # longest window the model sees
           overlap: int = 256, # residues shared by consecutive windows of a long protein
           device: str = "auto",
-          dtype: str = "float32", # storage dtype: float32 or float16
+          dtype: str = "float32", # storage dtype: float32 or float16 (STORE_DTYPES)
           rank: int = 0, world_size: int = 1, # shard of the work this process does
           show_progress: bool = True,
           engine: str = "protnb", # protnb (fast) or fair-esm (reference forward)
           precision: str = "float32", # compute precision: float32, or bfloat16/float16 autocast (protnb engine)
+          trust_checkpoint: bool = False, # let `model` be a checkpoint file that needs more than tensors to load (runs code from it)
          ) -> Embeddings | dict[str, Embeddings]:
     "Embed sequences with ESM-2, reusing and filling `store`; return `{id: array}` (or `{pool: {id: array}}` for several poolings)."
     pools = (pool,) if isinstance(pool, str) else tuple(pool)
-    if bad := [p for p in pools if p not in POOLS]: raise ValueError(f"unknown pooling {bad[0]!r}; use one of {', '.join(POOLS)}")
-    if engine not in ENGINES: raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    if precision not in PRECISIONS or (precision != "float32" and engine != "protnb"):
-        raise ValueError(f"precision {precision!r} with engine {engine!r}: reduced precision needs engine='protnb'; use one of {', '.join(PRECISIONS)}")
+    _check_embed_args(pools, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision)
     seqs = read_sequences(seqs) if isinstance(seqs, (str, Path)) else validate_sequences(seqs)
-    m = load_esm(model, device)
+    m = load_esm(model, device, trust_checkpoint)
     specs = {p: EmbedSpec(m.name, resolve_layer(m, layer), p, patch_size, window, overlap, dtype, precision) for p in pools}
     store = EmbeddingStore(resolve_path(store)) if isinstance(store, (str, Path)) else store
     mine = _shard(list(seqs.values()), rank, world_size)
@@ -641,11 +681,14 @@ def embed_cli(argv=None):
     ap.add_argument("--engine", default="protnb", choices=list(ENGINES))
     ap.add_argument("--precision", default="float32", choices=PRECISIONS, help="compute precision (autocast)")
     ap.add_argument("--id-col"); ap.add_argument("--seq-col")
+    ap.add_argument("--trust-checkpoint", action="store_true", help="let --model be a checkpoint that needs more than tensors "
+                    "and fair-esm's argparse.Namespace to load: unpickling it runs code from the file, so only for files you trust")
     a = ap.parse_args(argv)
     seqs = read_sequences(a.input, a.id_col, a.seq_col)
     with sigterm_exits(), distributed(a.device) as (rank, world_size, device):
         res = embed(seqs, a.model, a.layer, a.pool, a.patch_size, a.out, a.max_tokens, device=device, dtype="float16" if a.fp16 else "float32",
-                    rank=rank, world_size=world_size, show_progress=rank == 0, engine=a.engine, precision=a.precision)
+                    rank=rank, world_size=world_size, show_progress=rank == 0, engine=a.engine, precision=a.precision,
+                    trust_checkpoint=a.trust_checkpoint)
         print(json.dumps({"store": str(res.store.root), "spec": res.spec.tag, "rank": rank, "world_size": world_size, **res.stats}), flush=True)
         everyone = _gather_stats(res.stats, world_size)
         if world_size > 1 and rank == 0:

@@ -4,13 +4,17 @@
 
 # %% ../nbs/02_tf_crossattn.ipynb #01ddb9e9
 from __future__ import annotations
+import dataclasses, re, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from scipy.stats import spearmanr
+from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import average_precision_score, r2_score, roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from Bio.SeqUtils.ProtParam import ProteinAnalysis
 from Bio.SeqUtils.ProtParamData import kd as KYTE_DOOLITTLE
@@ -28,12 +32,6 @@ __all__ = ['DOMAINS', 'AF_METRICS', 'INTERFACE_METRICS', 'KD_TABLE', 'AF_TABLE',
            'predict_domain_mean', 'predict_iptm', 'predict_af_missing', 'per_domain_sklearn', 'baseline_methods',
            'grouped_folds', 'cross_validate', 'weighted_auroc', 'weighted_ap', 'weighted_spearman', 'tile_bootstrap',
            'cv_metrics', 'interval', 'fmt_ci', 'summarise', 'paired_difference', 'seed_split_r2']
-
-# %% ../nbs/02_tf_crossattn.ipynb #3d5867e8
-import dataclasses, re, warnings
-from sklearn.base import clone
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-from sklearn.pipeline import make_pipeline
 
 # %% ../nbs/02_tf_crossattn.ipynb #1fe5b987
 DOMAINS = ("KIX", "NCBD", "TAZ1", "TAZ2")  # the isolated EP300 domains of Table 4, in a fixed order (= domain index)

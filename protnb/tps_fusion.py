@@ -296,10 +296,11 @@ def inverse_frequency_weights(Y: np.ndarray # training labels only
 
 # %% ../nbs/01_tps_fusion.ipynb #96c7cae9
 def tune_thresholds(Y: np.ndarray, P: np.ndarray, # validation labels and probabilities
-                    grid: np.ndarray = np.round(np.arange(0.02, 0.99, 0.02), 2),
+                    grid: np.ndarray | None = None, # candidate thresholds; None: 0.02, 0.04, ..., 0.98
                     default: float = 0.5 # for classes without a positive in Y
                    ) -> np.ndarray:
     "Per-class threshold maximising validation F1 (ties: the lowest threshold)."
+    grid = np.round(np.arange(0.02, 0.99, 0.02), 2) if grid is None else np.asarray(grid)
     calls = P[:, :, None] >= grid
     tp = (calls & (Y[:, :, None] > 0)).sum(0); fp = calls.sum(0) - tp; fn = (Y > 0).sum(0)[:, None] - tp
     f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
