@@ -23,8 +23,8 @@ from .embeddings import AMINO_ACIDS, validate_sequences, embed
 
 # %% auto #0
 __all__ = ['DOMAINS', 'AF_METRICS', 'INTERFACE_METRICS', 'KD_TABLE', 'AF_TABLE', 'SEED_SPLIT_TABLE', 'HELIX_PENALTY',
-           'COMPOSITION', 'GRAMMAR', 'AF_ALL', 'METRICS', 'PairDataError', 'tile_id', 'read_kd_table',
-           'read_af_features', 'minmax_kd', 'build_pairs', 'residue_tokens', 'composition_features',
+           'COMPOSITION', 'GRAMMAR', 'SEQUENCE_FEATURES', 'AF_ALL', 'METRICS', 'PairDataError', 'tile_id',
+           'read_kd_table', 'read_af_features', 'minmax_kd', 'build_pairs', 'residue_tokens', 'composition_features',
            'charge_patterning', 'grammar_features', 'add_sequence_features', 'pad_tokens', 'TokenTables',
            'token_tables', 'af_medians', 'impute_af', 'VectorScaler', 'EnhancedFeatureProcessor', 'CrossAttention',
            'CrossAttnConfig', 'masked_mean', 'TFBindingModel', 'TrainConfig', 'affinity_targets', 'censored_mse',
@@ -185,6 +185,7 @@ def grammar_features(seq: str) -> dict[str, float]:
 
 COMPOSITION = list(composition_features("ACDEFGHIKLMNPQRSTVWY"))
 GRAMMAR = list(grammar_features("ACDEFGHIKLMNPQRSTVWY"))
+SEQUENCE_FEATURES = list(dict.fromkeys(COMPOSITION + GRAMMAR))   # both, NCPR once
 
 def add_sequence_features(pairs: pd.DataFrame) -> pd.DataFrame:
     "`pairs` with the composition and grammar columns of each pair's tile (computed once per tile)."
@@ -287,6 +288,7 @@ class CrossAttnConfig:
     af_dim: int = len(AF_METRICS) # AF metrics (missing ones imputed; no missingness indicator)
     iface_dim: int = len(INTERFACE_METRICS)
     n_domains: int = len(DOMAINS)
+    wide_dim: int = 0 # > 0 (= len(SEQUENCE_FEATURES)): add a per-domain linear part on tile sequence features + AF/interface metrics (wide & deep)
     d_model: int = 32
     num_heads: int = 4
     encoder_layers: int = 1
@@ -314,14 +316,15 @@ class TFBindingModel(nn.Module):
         self.gate, self.fuse_norm = nn.Linear(n, n), nn.LayerNorm(n)
         self.head = nn.Sequential(nn.Linear(n, d), nn.GELU(), nn.Dropout(cfg.dropout), nn.Linear(d, 2))
         self.domain_bias = nn.Embedding(cfg.n_domains, 2); nn.init.zeros_(self.domain_bias.weight)
+        self.wide = nn.Linear(cfg.wide_dim + cfg.af_dim + cfg.iface_dim, 2 * cfg.n_domains) if cfg.wide_dim else None
 
     def encode_tokens(self, proc, x, mask):
         "Per-token processing, then the shared encoder with a residual around it."
         h = proc(x)
         return h + self.encoder(h, src_key_padding_mask=~mask)
 
-    def forward(self, tile_x, tile_mask, tile_idx, dom_x, dom_mask, domain_idx, af, iface, return_attention=False):
-        "Token tables tile_x (n_tiles, Lt, T) and dom_x (n_domains, Ld, T) are encoded once and indexed per pair by tile_idx, domain_idx (B,); af (B, A); iface (B, I)."
+    def forward(self, tile_x, tile_mask, tile_idx, dom_x, dom_mask, domain_idx, af, iface, wide_x=None, return_attention=False):
+        "Token tables tile_x (n_tiles, Lt, T) and dom_x (n_domains, Ld, T) are encoded once and indexed per pair by tile_idx, domain_idx (B,); af (B, A); iface (B, I); wide_x (B, wide_dim)."
         th = self.encode_tokens(self.tile_proc, tile_x, tile_mask)[tile_idx]; tile_mask = tile_mask[tile_idx]
         dh = self.encode_tokens(self.dom_proc, dom_x, dom_mask)[domain_idx]; dm = dom_mask[domain_idx]
         a, i = self.af_proc(af), self.iface_proc(iface)
@@ -332,6 +335,9 @@ class TFBindingModel(nn.Module):
         combined = torch.cat([masked_mean(th, tile_mask), masked_mean(dh, dm), a, i, c, x_ti[:, 0], x_ta[:, 0], x_da[:, 0]], -1)
         fused = self.fuse_norm(combined * torch.sigmoid(self.gate(combined)))
         logits = self.head(fused) + self.domain_bias(domain_idx)
+        if self.wide is not None:   # the linear part: one weight vector per domain and output
+            w = self.wide(torch.cat([wide_x, af, iface], -1)).view(-1, self.cfg.n_domains, 2)
+            logits = logits + w[torch.arange(len(w), device=w.device), domain_idx]
         if return_attention: return logits, {"tile_x_iface": w_ti[:, 0], "tile_x_af": w_ta[:, 0], "domain_x_af": w_da[:, 0]}
         return logits
 
@@ -344,6 +350,7 @@ class TrainConfig:
     lr: float = 2e-3
     weight_decay: float = 1e-2
     affinity_weight: float = 1.0 # weight of the affinity loss next to the binder BCE
+    wide_l2: float = 0.05 # L2 penalty on the weights of the linear part (wide & deep), in units of the mean loss
     target: str = "ln_kd" # "ln_kd" (censored, the honest target) or "minmax_kd" (the seed's label)
     seed: int = 0
     device: str = "auto"
@@ -364,21 +371,23 @@ def binding_loss(logits, binder, y, censored, affinity_weight=1.0):
 # %% ../nbs/02_tf_crossattn.ipynb #a3dfdc8b
 @dataclass
 class CrossAttnPredictor:
-    "A trained model with the training-fold scaler and target range."
+    "A trained model with the training-fold scalers and target range."
     model: TFBindingModel; scaler: VectorScaler; tokens: TokenTables; lo: float; hi: float; target: str; device: torch.device
+    wide_scaler: StandardScaler | None = None # standardises SEQUENCE_FEATURES for the linear part (wide & deep)
 
     def _inputs(self, pairs: pd.DataFrame):
         af, iface = self.scaler.transform(pairs)
         ti = torch.tensor(pairs["tile"].map({t: i for i, t in enumerate(self.tokens.tiles)}).values)
         di = torch.tensor(pairs["domain"].map({d: i for i, d in enumerate(DOMAINS)}).values)
-        return ti, di, torch.as_tensor(af), torch.as_tensor(iface)
+        wx = self.wide_scaler.transform(pairs[SEQUENCE_FEATURES].values).astype(np.float32) if self.wide_scaler else np.zeros((len(pairs), 0), np.float32)
+        return ti, di, torch.as_tensor(af), torch.as_tensor(iface), torch.as_tensor(wx)
 
-    def forward(self, ti, di, af, iface, return_attention=False):
+    def forward(self, ti, di, af, iface, wx, return_attention=False):
         "Model outputs for pairs given as tile/domain indices and scaled vectors; each distinct tile is encoded once."
         tk, dev = self.tokens, self.device
         u, inv = torch.unique(ti, return_inverse=True)
         return self.model(tk.tile_x[u].to(dev), tk.tile_mask[u].to(dev), inv.to(dev), tk.dom_x.to(dev), tk.dom_mask.to(dev),
-                          di.to(dev), af.to(dev), iface.to(dev), return_attention=return_attention)
+                          di.to(dev), af.to(dev), iface.to(dev), wx.to(dev), return_attention=return_attention)
 
     def logits(self, pairs: pd.DataFrame, return_attention=False):
         "Raw outputs (and attention weights) for `pairs`, in eval mode."
@@ -412,10 +421,13 @@ def check_fit_args(train: pd.DataFrame, tokens: TokenTables, cfg: "CrossAttnConf
                               ("lr", np.isfinite(tc.lr) and tc.lr > 0, "a positive number"),
                               ("weight_decay", np.isfinite(tc.weight_decay) and tc.weight_decay >= 0, "a number >= 0"),
                               ("affinity_weight", np.isfinite(tc.affinity_weight) and tc.affinity_weight >= 0, "a number >= 0"),
+                              ("wide_l2", np.isfinite(tc.wide_l2) and tc.wide_l2 >= 0, "a number >= 0"),
                               ("target", tc.target in ("ln_kd", "minmax_kd"), "'ln_kd' or 'minmax_kd'")]:
         if not ok: raise ValueError(f"TrainConfig.{name}={getattr(tc, name)!r}: must be {allowed}")
     if len(train) == 0: raise ValueError("fit_crossattn: `train` has no pairs")
     _require_columns(train, ["tile", "domain", "binder", "ln_kd", "censored", "has_af"] + AF_ALL, "fit_crossattn train")
+    if cfg.wide_dim and cfg.wide_dim != len(SEQUENCE_FEATURES): raise ValueError(f"CrossAttnConfig.wide_dim={cfg.wide_dim}: must be 0 or len(SEQUENCE_FEATURES) = {len(SEQUENCE_FEATURES)}")
+    if cfg.wide_dim and (missing := [c for c in SEQUENCE_FEATURES if c not in train.columns]): raise PairDataError(f"fit_crossattn train: the linear part needs the sequence features ({missing[0]!r}, ...): add them with add_sequence_features")
     if cfg.token_dim != tokens.tile_x.shape[-1]: raise ValueError(f"CrossAttnConfig.token_dim={cfg.token_dim} but the tokens ({tokens.source}) are {tokens.tile_x.shape[-1]}-d")
     if unknown := sorted(set(train["tile"]) - set(tokens.tiles)): raise PairDataError(f"tiles without tokens: {', '.join(unknown[:5])}")
     checks = [(~train["domain"].isin(DOMAINS), "unknown domain"), (~train["binder"].isin([0, 1]), "binder call not 0/1"),
@@ -435,8 +447,9 @@ def fit_crossattn(train: pd.DataFrame, # training pairs (as built by `build_pair
     check_fit_args(train, tokens, cfg, tc)
     set_seed(tc.seed); dev = get_device(tc.device)
     lo, hi = (float(train["ln_kd"].min()), float(train["ln_kd"].max())) if tc.target == "ln_kd" else (0.0, 1.0)
-    pred = CrossAttnPredictor(TFBindingModel(cfg).to(dev), VectorScaler.fit(train), tokens, lo, hi, tc.target, dev)
-    ti, di, af, iface = pred._inputs(train)
+    wide = StandardScaler().fit(train[SEQUENCE_FEATURES].values) if cfg.wide_dim else None
+    pred = CrossAttnPredictor(TFBindingModel(cfg).to(dev), VectorScaler.fit(train), tokens, lo, hi, tc.target, dev, wide)
+    ti, di, af, iface, wx = pred._inputs(train)
     y = torch.tensor(affinity_targets(train, lo, hi) if tc.target == "ln_kd" else train["minmax_kd"].to_numpy(np.float32))
     cens = torch.tensor(train["censored"].to_numpy(bool) if tc.target == "ln_kd" else np.zeros(len(train), bool))
     binder = torch.tensor(train["binder"].to_numpy(np.float32))
@@ -447,8 +460,9 @@ def fit_crossattn(train: pd.DataFrame, # training pairs (as built by `build_pair
     for epoch in range(1, tc.epochs + 1):
         pred.model.train()
         for b in batches():
-            logits = pred.forward(ti[b], di[b], af[b], iface[b])
+            logits = pred.forward(ti[b], di[b], af[b], iface[b], wx[b])
             loss = binding_loss(logits, binder[b].to(dev), y[b].to(dev), cens[b].to(dev), tc.affinity_weight)
+            if pred.model.wide is not None: loss = loss + tc.wide_l2 * pred.model.wide.weight.pow(2).sum()
             if not torch.isfinite(loss):
                 raise FloatingPointError(f"fit_crossattn: non-finite loss at epoch {epoch}/{tc.epochs} in a batch of tiles {_pair_names(train, np.isin(np.arange(len(train)), b.numpy()))}; lower lr ({tc.lr}) or check those inputs")
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
@@ -509,7 +523,7 @@ def baseline_methods() -> dict:
             "linear: composition": per_domain_sklearn(COMPOSITION, *linear),
             "linear: composition + AF": per_domain_sklearn(COMPOSITION + AF_ALL, *linear),
             "linear: AD grammar": per_domain_sklearn(GRAMMAR, *linear),
-            "gradient boosting: composition + grammar + AF": per_domain_sklearn(list(dict.fromkeys(COMPOSITION + GRAMMAR)) + AF_ALL, *gb)}
+            "gradient boosting: composition + grammar + AF": per_domain_sklearn(SEQUENCE_FEATURES + AF_ALL, *gb)}
 
 # %% ../nbs/02_tf_crossattn.ipynb #4603c25c
 def grouped_folds(pairs: pd.DataFrame, by: str = "tile", # "tile" or "gene"
