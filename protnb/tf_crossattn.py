@@ -636,7 +636,8 @@ def summarise(metrics: pd.DataFrame, metrics_shown=METRICS) -> pd.DataFrame:
 
 def paired_difference(metrics: pd.DataFrame, method: str, reference: str, metric: str = "auroc") -> pd.DataFrame:
     "Per domain: metric(method) − metric(reference) with its 95% interval over the same tile draws."
-    a, b = (metrics.query("method == @x and metric == @metric").set_index("domain") for x in (method, reference))
+    m = metrics[metrics.metric == metric]
+    a, b = (m[m.method == x].set_index("domain") for x in (method, reference))
     return pd.DataFrame({d: {"difference": fmt_ci(a.estimate[d] - b.estimate[d], a.draws[d] - b.draws[d])} for d in a.index if d in b.index}).T
 
 # %% ../nbs/02_tf_crossattn.ipynb #1ef5b313
