@@ -14,18 +14,23 @@ Both layouts get the same arrays in the same batches: the proteins `bench/embed_
 
 - files: one `.npy` per protein, content-addressed and written atomically (temporary name, then rename): protnb's layout
   before packs, and what most embedding caches do.
-- packs: `EmbeddingStore.put_many` once per batch (one data file and one index per batch), `EmbeddingStore.get` per protein.
+- packs: `EmbeddingStore.put_many` once per batch (one data file and one index per batch), `EmbeddingStore.get` per protein;
+  each pack's XXH3-128 checksum is computed as it is written and checked the first time a pack is read.
+- packs-unchecked: the same with the checksum replaced by a constant, to measure what verification costs.
 
 Per layout: the writer's busy time and the read time per protein, and the store share of the run; layouts take turns, each
-number is the median over `--repeats`. The last line is `speedup_write=X speedup_read=Y store_share_files=A store_share_packs=B`.
+number is the median over `--repeats`. The last line is `speedup_write=X speedup_read=Y store_share_files=A store_share_packs=B
+store_share_packs_unchecked=C checksum_cost_write=D checksum_cost_read=E` (packs ÷ packs-unchecked times).
 Usage: python bench/store_throughput.py [--n 2000] [--dim 480] [--pool mean] [--max-tokens 16384] [--compute-rate 1e6] [--dir /tmp]
 """
-import os, sys, time, argparse, tempfile, shutil, statistics
+import os, sys, time, argparse, tempfile, shutil, statistics, contextlib
 from pathlib import Path
 
 root = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(root))   # benchmark this checkout, not whatever protnb is installed
+from unittest import mock
 import numpy as np
+import protnb.embeddings
 from protnb.embeddings import EmbedSpec, EmbeddingStore, sequence_key, token_batches, _StoreWriter
 from protnb.utils import atomic_write
 from embed_throughput import select_proteins
@@ -47,6 +52,10 @@ class PackStore(EmbeddingStore):
     def put_many(self, spec, items):
         t = time.perf_counter(); n = super().put_many(spec, items); self.busy += time.perf_counter() - t
         return n
+
+def unchecked():
+    "No checksums: neither computed on write nor compared on read."
+    return mock.patch.object(protnb.embeddings, "_pack_checksum", lambda *args: "")
 
 def batches_of_arrays(a) -> list[list[tuple[str, np.ndarray]]]:
     "The sampled proteins as `embed` would emit them: token-budget batches of (sequence, array) pairs."
@@ -83,17 +92,22 @@ def main(argv=None):
     n, mb = sum(map(len, batches)), sum(x.nbytes for b in batches for _, x in b) / 2**20
     print(f"# {n} proteins in {len(batches)} batches (max_tokens={a.max_tokens}), pool={a.pool}, dim={a.dim}, {mb:.0f} MB, "
           f"compute {a.compute_rate:,.0f} residues/s, repeats={a.repeats}, disk: {a.dir or tempfile.gettempdir()}", flush=True)
-    runs = {"files": [], "packs": []}
+    layouts = ["files", "packs", "packs-unchecked"]
+    runs = {lay: [] for lay in layouts}
     for r in range(a.repeats):
-        for layout in (("files", "packs") if r % 2 == 0 else ("packs", "files")):
+        for layout in layouts[r % 3:] + layouts[:r % 3]:     # rotate the order so load changes hit every layout alike
             folder = tempfile.mkdtemp(prefix=f"protnb-store-{layout}-", dir=a.dir)
-            try: runs[layout].append(replay(FileStore(folder) if layout == "files" else PackStore(folder), batches, spec, a.compute_rate))
+            try:
+                with unchecked() if layout == "packs-unchecked" else contextlib.nullcontext():
+                    runs[layout].append(replay(FileStore(folder) if layout == "files" else PackStore(folder), batches, spec, a.compute_rate))
             finally: shutil.rmtree(folder, ignore_errors=True)
     med = {(lay, k): statistics.median(r[k] for r in rs) for lay, rs in runs.items() for k in ("write", "read", "share")}
     for lay in runs:
-        print(f"{lay}: writing {1e6 * med[lay, 'write'] / n:7.1f} µs/protein, reading back {1e6 * med[lay, 'read'] / n:6.1f} µs/protein, "
+        print(f"{lay:>15}: writing {1e6 * med[lay, 'write'] / n:7.1f} µs/protein, reading back {1e6 * med[lay, 'read'] / n:6.1f} µs/protein, "
               f"store {100 * med[lay, 'share']:5.1f}% of the run")
     print(f"speedup_write={med['files', 'write'] / med['packs', 'write']:.1f} speedup_read={med['files', 'read'] / med['packs', 'read']:.1f} "
-          f"store_share_files={med['files', 'share']:.3f} store_share_packs={med['packs', 'share']:.3f}")
+          f"store_share_files={med['files', 'share']:.3f} store_share_packs={med['packs', 'share']:.3f} "
+          f"store_share_packs_unchecked={med['packs-unchecked', 'share']:.3f} "
+          f"checksum_cost_write={med['packs', 'write'] / med['packs-unchecked', 'write']:.2f}x checksum_cost_read={med['packs', 'read'] / med['packs-unchecked', 'read']:.2f}x")
 
 if __name__ == "__main__": main()

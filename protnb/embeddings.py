@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_embeddings.ipynb #23d237cb
 from __future__ import annotations
-import os, io, gzip, json, math, time, uuid, signal, hashlib, threading, functools, warnings, argparse, dataclasses
+import os, io, sys, gzip, json, math, time, uuid, signal, hashlib, threading, functools, warnings, argparse, dataclasses
 from collections.abc import Mapping, Iterable, Sequence
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -16,17 +16,20 @@ import torch.nn.functional as F
 import esm
 from esm.model.esm2 import ESM2
 from .utils import atomic_write, save_json, progress, get_device, resolve_path, data_path, set_seed, make_run_dir, is_headless
-from .utils import torch_load_safe
+from .utils import torch_load_safe, run_cli, temp_dir, HelpFormatter
 
 # %% auto #0
 __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'ESM_CHECKPOINT_GLOBALS', 'PRECISIONS',
-           'ENGINES', 'POOLS', 'STORE_DTYPES', 'SequenceError', 'clean_sequence', 'validate_sequences',
-           'read_sequences', 'LoadedESM', 'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm',
-           'esm_or_tiny', 'window_starts', 'token_batches', 'tokenize', 'resolve_layer', 'esm_forward',
-           'protnb_forward', 'pool_residues', 'EmbedSpec', 'sequence_key', 'EmbeddingStore', 'Embeddings', 'embed',
-           'distributed', 'sigterm_exits', 'embed_cli']
+           'ENGINES', 'POOLS', 'PACK_VERSION', 'STALE_AFTER_S', 'STORE_DTYPES', 'CLAIM_LEASE_S', 'CLAIM_POLL_S',
+           'CLAIM_BATCHES', 'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM',
+           'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny', 'window_starts',
+           'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'bf16_support',
+           'bf16_speedup', 'resolve_precision', 'pool_residues', 'EmbedSpec', 'sequence_key', 'StoreCorruption',
+           'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'sigterm_exits', 'embed_parser', 'embed_main',
+           'embed_cli']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
+import unicodedata
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"          # the 20 standard residues
 ESM_AMINO_ACIDS = AMINO_ACIDS + "XBZUO"       # plus unknown, ambiguous and rare ones
 _VALID = np.zeros(256, dtype=bool); _VALID[np.frombuffer(ESM_AMINO_ACIDS.encode(), np.uint8)] = True
@@ -45,15 +48,18 @@ def clean_sequence(seq: str, # raw sequence as read
                    rid: str = "?", # record id, for error messages
                    source: str = "" # file name, for error messages
                   ) -> tuple[str, list[str]]:
-    "Upper-case, strip one trailing '*', validate against the ESM alphabet; return the sequence and the changes made."
+    "Validate against the ESM alphabet (ASCII only), upper-case, strip one trailing '*'; return the sequence and the changes made."
     where = f"{source}: " if source else ""
     if not isinstance(seq, str): raise SequenceError(f"{where}record {rid!r}: sequence is {type(seq).__name__}, not text")
+    if not seq.isascii():   # checked before upper-casing, which turns e.g. 'ß' into 'SS' and 'ı' into 'I'
+        i, ch = next((i, c) for i, c in enumerate(seq) if not c.isascii())
+        raise SequenceError(f"{where}record {rid!r}: non-ASCII character {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at position {i+1}; "
+                            f"ESM-2 accepts only {ESM_AMINO_ACIDS}")
     changes, s = [], seq.strip()
     if s != s.upper(): s, changes = s.upper(), changes + ["upper-cased"]
     if s.endswith("*"): s, changes = s[:-1], changes + ["trailing '*' removed"]
     if not s: raise SequenceError(f"{where}record {rid!r}: empty sequence")
-    bad = np.flatnonzero(~_VALID[np.frombuffer(s.encode("utf-8", "replace"), np.uint8)]) if s.isascii() else \
-          [i for i, c in enumerate(s) if c not in ESM_AMINO_ACIDS]
+    bad = np.flatnonzero(~_VALID[np.frombuffer(s.encode("ascii"), np.uint8)])
     if len(bad):
         i = int(bad[0])
         raise SequenceError(f"{where}record {rid!r}: {_describe(s[i])} at position {i+1} ({len(bad)} invalid position(s)); "
@@ -69,13 +75,23 @@ def _warn_changes(changed: dict[str, list[str]], source: str):
     for k, ids in by_kind.items():
         warnings.warn(f"{source or 'sequences'}: {k} in {len(ids)} record(s): {', '.join(map(str, ids[:5]))}{' ...' if len(ids) > 5 else ''}", stacklevel=3)
 
-def validate_sequences(records: Mapping[str, str] | Iterable[tuple[str, str]], # {id: seq} or (id, seq) pairs
+def _records(records, source: str):
+    "(id, sequence) pairs from a dict, a pandas Series or an iterable of pairs; anything else is refused by its type."
+    what = f"{source or 'validate_sequences'}: expected {{id: sequence}}, a pandas Series or (id, sequence) pairs"
+    if isinstance(records, (Mapping, pd.Series)): yield from records.items(); return
+    if isinstance(records, (str, bytes, pd.DataFrame, np.ndarray)) or not isinstance(records, Iterable):
+        raise TypeError(f"{what}, got a {type(records).__name__}")
+    for n, item in enumerate(records):
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):   # a 2-residue string would unpack as (id, seq)
+            raise TypeError(f"{what}; item {n} is a {type(item).__name__} ({str(item)[:30]!r})")
+        yield item
+
+def validate_sequences(records: Mapping[str, str] | pd.Series | Iterable[tuple[str, str]], # {id: seq}, a Series (index: ids), or (id, seq) pairs
                        source: str = "" # where they came from, for messages
                       ) -> dict[str, str]:
     "Validate and normalise sequences by id; raise `SequenceError` naming the first bad record."
-    items = records.items() if isinstance(records, Mapping) else records
     out, changed = {}, {}
-    for rid, seq in items:
+    for rid, seq in _records(records, source):
         rid = str(rid).strip()
         if not rid: raise SequenceError(f"{source or 'sequences'}: a record has an empty id (sequence starts {str(seq)[:20]!r})")
         s, changes = clean_sequence(seq, rid, source)
@@ -90,11 +106,27 @@ def validate_sequences(records: Mapping[str, str] | Iterable[tuple[str, str]], #
     return out
 
 # %% ../nbs/00_embeddings.ipynb #65fb9790
+import csv, zlib
 _ID_COLUMNS = ("id", "uniprotID", "Uniprot_ID", "uniprot_id", "accession", "name", "Enzyme_marts_ID")
 _SEQ_COLUMNS = ("sequence", "seq", "Sequence", "Aminoacid_sequence", "aa_seq")
 
 def _open_text(path: Path):
-    return io.TextIOWrapper(gzip.open(path), encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
+    "A text stream of a plain or gzipped UTF-8 file; a byte-order mark is skipped."
+    return io.TextIOWrapper(gzip.open(path), encoding="utf-8-sig", newline="") if path.suffix == ".gz" else open(path, encoding="utf-8-sig", newline="")
+
+def _read_table(path: Path, sep: str) -> tuple[list[str], list[list[str]]]:
+    "Header and rows of a delimited file; a row whose field count differs from the header's is refused, naming its line."
+    with _open_text(path) as f:
+        rows = csv.reader(f, delimiter=sep)
+        header = next(rows, None)
+        if not header or not "".join(header).strip(): raise SequenceError(f"{path}: empty file" if header is None else f"{path}: the first line (the header) is empty")
+        if len(set(header)) < len(header): raise SequenceError(f"{path}: repeated column name(s) in the header: {sorted({c for c in header if header.count(c) > 1})}")
+        body = []
+        for row in rows:
+            if not row: continue       # a blank line
+            if len(row) != len(header): raise SequenceError(f"{path}: line {rows.line_num} has {len(row)} fields, the header has {len(header)}")
+            body.append(row)
+    return header, body
 
 def _pick(cols, wanted, given, what, path):
     if given is not None:
@@ -116,15 +148,16 @@ def read_sequences(path: str | Path, # FASTA (.fa/.fasta/.faa), or .tsv/.csv tab
     try:
         if kind in ("fa", "fasta", "faa", "fas"):
             with _open_text(path) as f: first = next((l for l in f if l.strip()), "")
-            if not first.startswith(">"): raise ValueError("not FASTA: the first line does not start with '>'")
+            if not first: raise SequenceError(f"{path}: empty file")
+            if not first.startswith(">"): raise SequenceError(f"{path}: not FASTA: the first line does not start with '>'")
             with _open_text(path) as f: recs = [(t.split()[0] if t.split() else "", s) for t, s in SimpleFastaParser(f)]
         elif kind in ("tsv", "csv", "txt"):
-            df = pd.read_csv(path, sep="\t" if kind != "csv" else ",", dtype=str, keep_default_na=False)
-            ic, sc = _pick(list(df.columns), _ID_COLUMNS, id_col, "ids", path), _pick(list(df.columns), _SEQ_COLUMNS, seq_col, "sequences", path)
-            recs = list(zip(df[ic], df[sc]))
+            cols, rows = _read_table(path, "," if kind == "csv" else "\t")
+            ic, sc = cols.index(_pick(cols, _ID_COLUMNS, id_col, "ids", path)), cols.index(_pick(cols, _SEQ_COLUMNS, seq_col, "sequences", path))
+            recs = [(r[ic], r[sc]) for r in rows]
         else: raise SequenceError(f"{path}: unknown sequence file type {kind!r} (use FASTA, TSV or CSV)")
     except SequenceError: raise
-    except (UnicodeDecodeError, OSError, ValueError, pd.errors.ParserError) as e:
+    except (UnicodeDecodeError, OSError, EOFError, zlib.error, csv.Error) as e:   # damaged gzip: BadGzipFile, EOFError, zlib.error
         raise SequenceError(f"{path}: cannot read the file ({type(e).__name__}: {e})") from e
     return validate_sequences(recs, source=path.name)
 
@@ -173,7 +206,7 @@ def fetch_esm_weights(name: str) -> Path:
     except Exception as e:
         raise FileNotFoundError(f"ESM-2 weights {name!r} are not in the torch hub cache and could not be downloaded "
                                 f"({type(e).__name__}: {e}). Download {url} and put it at {path} "
-                                f"(the folder is $TORCH_HOME/hub/checkpoints).") from e
+                                f"(the folder is $TORCH_HOME/hub/checkpoints). Offline, model 'tiny' (a random ESM-2) runs for trying things out.") from e
     return path
 
 def _file_digest(path: Path, n: int = 8) -> str:
@@ -191,7 +224,7 @@ def load_esm(name: str | Path | LoadedESM = "tiny", # "tiny", an ESM-2 name, or 
     elif name == "tiny": m = random_esm2("tiny")
     elif str(name) in ESM2_ARCHS: m = _load_file(fetch_esm_weights(str(name)), str(name), trust_checkpoint)
     elif Path(name).suffix == ".pt" or Path(name).exists():
-        path = resolve_path(name)
+        path = Path(name).expanduser()   # relative to the current directory, as a user expects
         if not path.exists(): raise FileNotFoundError(f"no checkpoint file at {path}")
         m = _load_file(path, f"{path.stem}-{_file_digest(path)}", trust_checkpoint)
     else: raise ValueError(f"unknown ESM model {name!r}: use 'tiny', a checkpoint path, or one of {', '.join(ESM2_ARCHS)}")
@@ -330,8 +363,11 @@ def _attention_block(lyr, x, cos, sin, p: _Packing, heads: int):
     w = torch.cat([a.q_proj.weight, a.k_proj.weight, a.v_proj.weight])
     b = torch.cat([a.q_proj.bias, a.k_proj.bias, a.v_proj.bias])
     qkv = F.linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads)
+    if x.device.type == "cpu": qkv = qkv.float()   # CPU attention kernels are no faster in bfloat16, so attend in float32
     qkv[:, :2] = _rotary(qkv[:, :2], cos, sin)     # q and k take their positions, in place
-    return x + F.linear(_attend(qkv, p).reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
+    with torch.autocast(x.device.type, enabled=torch.is_autocast_enabled(x.device.type) and x.device.type != "cpu"):
+        o = _attend(qkv, p)
+    return x + F.linear(o.reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
 
 def _ffn_block(lyr, x):
     return x + F.linear(F.gelu(F.linear(_layer_norm(x, lyr.final_layer_norm), lyr.fc1.weight, lyr.fc1.bias)), lyr.fc2.weight, lyr.fc2.bias)
@@ -375,6 +411,52 @@ def protnb_forward(m: LoadedESM, # the model (fair-esm ESM2 weights)
 
 ENGINES = {"protnb": protnb_forward, "fair-esm": esm_forward}
 
+# %% ../nbs/00_embeddings.ipynb #7a3e96c1
+def _cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> set[str]:
+    "The CPU's feature flags (empty where there is no cpuinfo file)."
+    try:
+        with open(cpuinfo) as f: return next((set(l.split(":", 1)[1].split()) for l in f if l.startswith("flags")), set())
+    except OSError: return set()
+
+def bf16_support(device: str | torch.device = "cpu") -> str | None:
+    "The hardware that makes bfloat16 matmuls fast on `device` (AMX, AVX512_BF16 or CUDA), or None."
+    device = torch.device(device)
+    if device.type == "cuda": return "CUDA" if torch.cuda.is_bf16_supported() else None
+    if device.type != "cpu": return None
+    flags, says = _cpu_flags(), lambda f: getattr(torch.cpu, f, lambda: False)()   # PyTorch's detection where there is no /proc
+    if "amx_bf16" in flags or (not flags and says("_is_amx_tile_supported")): return "AMX"
+    if "avx512_bf16" in flags or (not flags and says("_is_avx512_bf16_supported")): return "AVX512_BF16"
+    return None
+
+_SPEEDUPS: dict[tuple, float] = {}
+
+def bf16_speedup(m: LoadedESM, # the model: one layer of it is timed
+                 tokens: int = 1024, # tokens in the probe batch (sequences of 512)
+                 repeats: int = 3) -> float:
+    "float32 time over bfloat16 time for one layer of `m` on this device (best of `repeats`, alternating); measured once per process."
+    key = (str(m.device), m.embed_dim, m.model.attention_heads, tokens)
+    if key not in _SPEEDUPS:
+        rng = np.random.default_rng(0)
+        toks = tokenize(["".join(rng.choice(list(AMINO_ACIDS), 510)) for _ in range(max(1, tokens // 512))], m.alphabet)
+        times = {p: [] for p in ("float32", "bfloat16")}
+        for _ in range(repeats + 1):     # the first round warms up
+            for p, ts in times.items():
+                t = time.perf_counter(); protnb_forward(m, toks, 1, p)
+                if m.device.type == "cuda": torch.cuda.synchronize(m.device)
+                ts.append(time.perf_counter() - t)
+        _SPEEDUPS[key] = min(times["float32"][1:]) / min(times["bfloat16"][1:])
+    return _SPEEDUPS[key]
+
+def resolve_precision(precision: str, # float32, bfloat16, float16, or auto
+                      m: LoadedESM, engine: str = "protnb") -> tuple[str, str]:
+    "The compute precision to run and why: `auto` is bfloat16 where the hardware has it and a probe finds it faster, else float32."
+    if precision != "auto": return precision, "requested"
+    if engine != "protnb": return "float32", f"auto: engine {engine!r} computes in float32"
+    if (hw := bf16_support(m.device)) is None: return "float32", "auto: no bfloat16 matmul hardware (AMX, AVX512_BF16 or CUDA)"
+    s = bf16_speedup(m)
+    return ("bfloat16" if s >= 1.1 else "float32"), f"auto: {hw}; float32 / bfloat16 time of one layer = {s:.2f}"
+
+
 # %% ../nbs/00_embeddings.ipynb #bce74e8a
 POOLS = ("residue", "mean", "patch")
 
@@ -392,6 +474,7 @@ def pool_residues(x: np.ndarray, # (length, dim) per-residue embedding
     raise ValueError(f"unknown pooling {pool!r}; use one of {', '.join(POOLS)}")
 
 # %% ../nbs/00_embeddings.ipynb #2211491d
+import xxhash
 @dataclass(frozen=True)
 class EmbedSpec:
     "Everything that determines an embedding besides the sequence."
@@ -413,8 +496,56 @@ def sequence_key(seq: str) -> str:
     "Content address of a sequence."
     return hashlib.sha1(seq.encode()).hexdigest()
 
+class StoreCorruption(ValueError):
+    "A pack of the embedding store whose files do not match its index (damaged, truncated, missing or edited); names the file and what it held."
+    def __init__(self, path, reason: str, keys=(), ids=None):
+        self.path, self.reason, self.keys = str(path), reason, list(keys)
+        held = f"sequence ids {', '.join(map(str, ids[:8]))}{' ...' if len(ids) > 8 else ''}" if ids else \
+               f"{len(self.keys)} sequence(s), keys {', '.join(k[:12] for k in self.keys[:4])}{' ...' if len(self.keys) > 4 else ''}"
+        super().__init__(f"{self.path}: {reason}; the pack held {held}. `embed` into this store moves it aside and recomputes them")
+    def naming(self, ids_of: dict) -> StoreCorruption:
+        "The same error naming the record ids (`ids_of`: sequence key -> id) instead of sequence keys."
+        return StoreCorruption(self.path, self.reason, self.keys, [ids_of[k] for k in self.keys if k in ids_of] or None)
+
+PACK_VERSION = 2            # index format: entries plus the data's size, dtype and checksum
+STALE_AFTER_S = 600         # a data file without its index, or a temporary file, this old is debris of a killed writer
+
+def _pack_checksum(dtype: str, entries: list, buffers: Iterable) -> str:
+    "XXH3-128 of a pack's data together with its index entries (so a shifted offset or a relabelled entry fails too)."
+    h = xxhash.xxh3_128(json.dumps([dtype, entries], separators=(",", ":")).encode())   # tens of GB/s: reads stay fast
+    for b in buffers: h.update(b)
+    return f"xxh3_128:{h.hexdigest()}"
+
+def _open_pack(path: str, meta: dict, verify: bool = True) -> tuple[np.memmap, np.ndarray]:
+    "Map a pack's data after checking it against its index: header, length and (`verify`) checksum; raise `StoreCorruption` otherwise."
+    keys = [e[0] for e in meta["entries"]]
+    def bad(reason): return StoreCorruption(path, reason, keys)
+    try:
+        with open(path, "rb") as f:
+            if np.lib.format.read_magic(f) != (1, 0): raise ValueError("not an .npy 1.0 header")
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+            start, size = f.tell(), os.fstat(f.fileno()).st_size
+    except FileNotFoundError: raise bad("the data file is missing") from None
+    except (OSError, ValueError, SyntaxError) as e: raise bad(f"unreadable data header ({e})") from None
+    if (dtype.str, shape, fortran) != (meta["dtype"], (meta["size"],), False):
+        raise bad(f"the data header says {dtype.str} {shape}, the index {meta['dtype']} ({meta['size']},)")
+    if size != (want := start + meta["size"] * dtype.itemsize): raise bad(f"the data file has {size} bytes, the index implies {want} ({'truncated' if size < want else 'extra bytes'})")
+    mapped = np.memmap(path, dtype, "r", offset=start, shape=(meta["size"],)) if meta["size"] else np.empty(0, dtype)
+    if verify and _pack_checksum(meta["dtype"], meta["entries"], [memoryview(mapped.view(np.ndarray)).cast("B")]) != meta["checksum"]:
+        raise bad("checksum mismatch: the data or the index was changed after writing")
+    return mapped, mapped.view(np.ndarray)
+
+def _check_index(meta) -> dict:
+    if not isinstance(meta, dict) or meta.get("version") != PACK_VERSION:
+        raise ValueError(f"index format {meta.get('version', 1) if isinstance(meta, dict) else '?'}, not {PACK_VERSION} (written before packs carried checksums)")
+    if not (isinstance(meta.get("entries"), list) and isinstance(meta.get("size"), int) and isinstance(meta.get("checksum"), str) and isinstance(meta.get("dtype"), str)):
+        raise ValueError("index lacks entries, size, dtype or checksum")
+    for e in meta["entries"]:
+        if not (isinstance(e, list) and len(e) == 3 and isinstance(e[0], str) and isinstance(e[1], int) and isinstance(e[2], list)): raise ValueError(f"malformed entry {e!r:.60}")
+    return meta
+
 class EmbeddingStore:
-    "A folder of embeddings keyed by `EmbedSpec` and sequence, written in packs: atomic, never replacing an entry, memory-mapped reads."
+    "A folder of embeddings keyed by `EmbedSpec` and sequence, written in checksummed packs: atomic, never replacing an entry, verified memory-mapped reads."
     def __init__(self, root: str | Path): self.root, self._indexes = Path(root), {}
     def __repr__(self): return f"EmbeddingStore({str(self.root)!r})"
     def _index(self, spec: EmbedSpec) -> _PackIndex:
@@ -423,7 +554,7 @@ class EmbeddingStore:
         return idx
     def has(self, spec: EmbedSpec, seq: str) -> bool: return sequence_key(seq) in self._index(spec).refresh().where
     def keys(self, spec: EmbedSpec) -> set[str]:
-        "The `sequence_key`s stored for `spec`."
+        "The `sequence_key`s stored for `spec` (in packs whose index is readable; data is checked on read)."
         return set(self._index(spec).refresh(force=True).where)
     def put(self, spec: EmbedSpec, seq: str, arr: np.ndarray) -> bool:
         "Store one embedding unless it is there already; return whether it wrote."
@@ -437,59 +568,130 @@ class EmbeddingStore:
         if not os.path.exists(meta := os.path.join(self.root, spec.tag, "spec.json")): save_json(dataclasses.asdict(spec), meta)
         offsets = np.cumsum([0] + [a.size for a in new.values()]).tolist()
         entries = [[k, o, list(a.shape)] for (k, a), o in zip(new.items(), offsets)]
-        name = f"{time.time_ns():x}-{uuid.uuid4().hex[:12]}"    # time first: older packs are read first
+        name, dt = f"{time.time_ns():x}-{uuid.uuid4().hex[:12]}", np.dtype(spec.dtype)    # time first: older packs are read first
         with atomic_write(os.path.join(idx.folder, f"{name}.npy")) as tmp, open(tmp, "wb") as fh:   # arrays end to end, no copy
-            np.lib.format.write_array_header_1_0(fh, {"descr": np.dtype(spec.dtype).str, "fortran_order": False, "shape": (offsets[-1],)})
+            np.lib.format.write_array_header_1_0(fh, {"descr": dt.str, "fortran_order": False, "shape": (offsets[-1],)})
             for a in new.values(): fh.write(a.data)
+        index = {"version": PACK_VERSION, "dtype": dt.str, "size": offsets[-1], "entries": entries,
+                 "checksum": _pack_checksum(dt.str, entries, [memoryview(a).cast("B") for a in new.values()])}
         with atomic_write(os.path.join(idx.folder, f"{name}.json")) as tmp, open(tmp, "w") as fh:
-            json.dump({"entries": entries}, fh)     # the index is written last: it commits the pack
-        idx.add(name, entries); return len(new)
+            json.dump(index, fh)     # the index is written last: it commits the pack
+        idx.add(name, index); return len(new)
     def get(self, spec: EmbedSpec, seq: str, mmap: bool | None = None) -> np.ndarray:
-        "Read one embedding: a view into its memory-mapped pack, except mean-pooled vectors (`mmap=None`), which are copied out."
+        "Read one embedding (its pack verified on first use): a memory-mapped view, except mean-pooled vectors (`mmap=None`), which are copied out."
         k, idx = sequence_key(seq), self._index(spec)
         if k not in idx.where: idx.refresh(force=True)     # another process may have committed it a moment ago
         try: pack, offset, shape = idx.where[k]
-        except KeyError: raise KeyError(f"{self.root}: no {spec.tag} embedding for sequence {k[:12]} (length {len(seq)})") from None
-        mapped, plain = _pack_data(os.path.join(idx.folder, f"{pack}.npy"))
+        except KeyError:
+            hint = f"; {len(idx.damaged)} damaged pack file(s) in this store hide entries: `embed` repairs, `verify()` lists them" if idx.damaged else ""
+            raise KeyError(f"{self.root}: no {spec.tag} embedding for sequence {k[:12]} (length {len(seq)}){hint}") from None
+        mapped, plain = idx.data(pack)
         keep_mapped = spec.pool != "mean" if mmap is None else mmap
         a = (mapped if keep_mapped else plain)[offset:offset + math.prod(shape)].reshape(shape)
         return a if keep_mapped else a.copy()
     def specs(self) -> list[EmbedSpec]:
         "The embedding kinds present in the store."
-        return [EmbedSpec(**json.loads(p.read_text())) for p in sorted(self.root.glob("**/spec.json"))]
+        return [EmbedSpec(**json.loads(p.read_text())) for p in sorted(self.root.glob("**/spec.json")) if "damaged" not in p.relative_to(self.root).parts[:1]]
+    def usable(self, spec: EmbedSpec, seqs: Iterable[str]) -> set[str]:
+        "Those of `seqs` whose `spec` embedding is stored in a pack that passes its checks; damaged packs and debris are moved aside (see `repair`)."
+        idx, keys = self._index(spec).refresh(force=True), {sequence_key(s): s for s in seqs}
+        while not all([idx.check(p) for p in sorted({idx.where[k][0] for k in keys if k in idx.where})]):
+            pass     # a damaged pack is dropped, so another copy of its entries, if any, takes its place: check that one too
+        self.repair(spec)
+        return {s for k, s in keys.items() if k in idx.where}
+    def repair(self, spec: EmbedSpec) -> list[str]:
+        "Move the damaged files of `spec`'s packs found so far, and debris of killed writers, to `<store>/damaged/`; warn and log what moved."
+        idx = self._index(spec)
+        stems = {f.rsplit(".", 1)[0]: why for f, why in idx.damaged.items()}     # both files of a damaged pack go
+        moved = [(f, why) for stem, why in sorted(stems.items()) for f in (f"{stem}.json", f"{stem}.npy")
+                 if os.path.exists(os.path.join(idx.folder, f))] + _debris(idx.folder)
+        dest = self.root/"damaged"/spec.tag/"packs"
+        done = []
+        for f, why in moved:
+            dest.mkdir(parents=True, exist_ok=True)
+            target = dest/f if not (dest/f).exists() else dest/f"{f}.{time.time_ns():x}"
+            try: os.replace(os.path.join(idx.folder, f), target)
+            except FileNotFoundError: continue      # another process moved it first
+            done.append(f"{f} ({why})")
+        if done:
+            with open(self.root/"damaged"/"moved.log", "a") as log:
+                log.writelines(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{spec.tag}\t{d}\n" for d in done)
+            warnings.warn(f"{self.root}: moved {len(done)} damaged file(s) of {spec.tag} to {dest} (listed in damaged/moved.log); "
+                          f"their entries are computed again: {'; '.join(done[:4])}{' ...' if len(done) > 4 else ''}", stacklevel=2)
+        return done
+    def verify(self) -> pd.DataFrame:
+        "Check every pack of every kind (index, data length, checksum) and list debris; one row per damaged file (empty: all sound)."
+        rows, packs, entries, nbytes = [], 0, 0, 0
+        for folder in sorted(p for p in self.root.glob("**/packs") if p.relative_to(self.root).parts[0] != "damaged"):
+            idx, tag = _PackIndex(str(folder)).refresh(), str(folder.parent.relative_to(self.root))   # a fresh index: nothing cached
+            for p in sorted(idx.packs):
+                if idx.check(p): packs += 1; entries += len(idx.packs[p]["entries"]); nbytes += idx.data(p)[1].nbytes
+            rows += [(tag, f, why) for f, why in sorted(idx.damaged.items())] + [(tag, f, why) for f, why in _debris(idx.folder, 0)]
+        report = pd.DataFrame(rows, columns=["kind", "file", "problem"])
+        report.attrs.update(sound_packs=packs, entries=entries, bytes=nbytes)
+        return report
+
+def _debris(folder: str, stale_s: float = STALE_AFTER_S) -> list[tuple[str, str]]:
+    "Data files without an index and temporary files, older than `stale_s`: what a killed writer leaves."
+    try: names = set(os.listdir(folder))
+    except FileNotFoundError: return []
+    old = lambda n: time.time() - os.stat(os.path.join(folder, n)).st_mtime > stale_s
+    out = [(n, "data file without an index") for n in sorted(names) if n.endswith(".npy") and f"{n[:-4]}.json" not in names and old(n)]
+    return out + [(n, "temporary file of a killed writer") for n in sorted(names) if n.endswith(".tmp") and old(n)]
 
 class _PackIndex:
     "Which pack holds each stored sequence of one embedding kind, and where in it; re-read only when the folder changes."
-    def __init__(self, folder: str): self.folder, self.where, self.read, self.stamp, self.lock = folder, {}, set(), None, threading.Lock()
+    def __init__(self, folder: str):
+        self.folder, self.packs, self.where, self.damaged, self.read, self.stamp = folder, {}, {}, {}, set(), None
+        self.lock, self.verified, self.maps = threading.Lock(), set(), {}
     def refresh(self, force: bool = False) -> _PackIndex:
-        "Read the indexes of packs committed since the last look (by any process)."
+        "Read the indexes of packs committed since the last look (by any process); an unreadable one is noted as damaged."
         try: stamp = os.stat(self.folder).st_mtime_ns
         except FileNotFoundError: return self
         if stamp == self.stamp and not force: return self
         self.stamp = stamp
         for name in sorted(n for n in os.listdir(self.folder) if n.endswith(".json") and n[:-5] not in self.read):
-            with open(os.path.join(self.folder, name)) as fh: self.add(name[:-5], json.load(fh)["entries"])
+            try:
+                with open(os.path.join(self.folder, name)) as fh: self.add(name[:-5], _check_index(json.load(fh)))
+            except FileNotFoundError: continue          # moved aside by another process
+            except (OSError, ValueError, UnicodeDecodeError) as e:
+                with self.lock: self.damaged[name] = f"unreadable index ({type(e).__name__}: {str(e)[:80]})"; self.read.add(name[:-5])
         return self
-    def add(self, pack: str, entries: list):
+    def add(self, pack: str, meta: dict):
         "Record a committed pack; a sequence already recorded keeps its first copy."
         with self.lock:
-            for k, offset, shape in entries: self.where.setdefault(k, (pack, offset, tuple(shape)))
+            self.packs[pack] = meta
+            for k, offset, shape in meta["entries"]: self.where.setdefault(k, (pack, offset, tuple(shape)))
             self.read.add(pack)
-
-@functools.lru_cache(maxsize=256)
-def _pack_data(path: str) -> tuple[np.memmap, np.ndarray]:
-    "A committed pack's data, memory-mapped, and a plain array view of it (cheaper to slice); packs never change, so both are kept."
-    mapped = np.load(path, mmap_mode="r")
-    return mapped, mapped.view(np.ndarray)
+    def check(self, pack: str) -> bool:
+        "Whether a pack passes its checks (verified once per store object); a damaged one is dropped, so other copies of its entries show."
+        try: self.data(pack); return True
+        except StoreCorruption as e:
+            with self.lock:
+                self.damaged[f"{pack}.npy"] = e.reason; self.packs.pop(pack, None); self.where.clear()
+                for p, meta in sorted(self.packs.items()):
+                    for k, offset, shape in meta["entries"]: self.where.setdefault(k, (p, offset, tuple(shape)))
+            return False
+    def data(self, pack: str) -> tuple[np.memmap, np.ndarray]:
+        "A pack's data, memory-mapped: verified against its checksum the first time, afterwards only re-mapped (packs never change)."
+        if (hit := self.maps.get(pack)) is not None: return hit
+        hit = _open_pack(os.path.join(self.folder, f"{pack}.npy"), self.packs[pack], verify=pack not in self.verified)
+        self.verified.add(pack)
+        if len(self.maps) >= 256: self.maps.pop(next(iter(self.maps)))    # bound the open maps
+        self.maps[pack] = hit
+        return hit
 
 # %% ../nbs/00_embeddings.ipynb #6e702b21
+import socket
 class Embeddings(Mapping):
     "Read-only `{id: array}` view of embedded sequences, in memory or backed by an `EmbeddingStore`; `.stats` describes the run."
     def __init__(self, seqs: dict[str, str], spec: EmbedSpec, arrays: dict | None = None, store: EmbeddingStore | None = None, stats=None):
         self.seqs, self.spec, self.arrays, self.store, self.stats = seqs, spec, arrays, store, stats or {}
     def __getitem__(self, rid):
         seq = self.seqs[rid]
-        return self.arrays[seq] if self.arrays is not None else self.store.get(self.spec, seq)
+        if self.arrays is not None: return self.arrays[seq]
+        try: return self.store.get(self.spec, seq)
+        except StoreCorruption as err: raise err.naming({sequence_key(s): i for i, s in self.seqs.items()}) from None
     def __iter__(self): return iter(self.seqs)
     def __len__(self): return len(self.seqs)
     def __repr__(self): return f"Embeddings({len(self)} sequences, {self.spec.tag}, store={self.store})"
@@ -517,6 +719,9 @@ class _StoreWriter:
     def _wait_oldest(self):
         # on the future, not Thread.join: a signal raised inside join makes CPython abandon the writer's queue at exit
         f, n = self.queued[0]; f.result(); self.queued.popleft(); self.bytes -= n
+    def after(self, fn):
+        "Run `fn` on the writer thread once every pack queued before it is written (or has failed)."
+        self.queued.append((self.thread.submit(fn), 0))
     def close(self):
         "Wait for every queued write, then raise the first failure, if any."
         t = time.perf_counter()
@@ -531,12 +736,13 @@ def _shard(seqs: list[str], rank: int, world_size: int) -> list[str]:
 
 STORE_DTYPES = ("float32", "float16")
 
-def _check_embed_args(pools, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision):
+def _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision):
     "Refuse a bad argument of `embed` by name, with the values it may take, before any work is done."
     def need(ok, param, allowed, got):
         if not ok: raise ValueError(f"embed: {param} must be {allowed}, got {got!r}")
     def integer(x): return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
     need(pools and all(isinstance(p, str) and p in POOLS for p in pools), "pool", f"one or several of {', '.join(POOLS)}", pools[0] if len(pools) == 1 else list(pools))
+    need(integer(layer), "layer", "an integer (-1 = last)", layer)
     need(integer(patch_size) and patch_size > 0, "patch_size", "a positive integer", patch_size)
     need(integer(max_tokens) and max_tokens > 0, "max_tokens", "a positive integer", max_tokens)
     need(integer(window) and window > 0, "window", "a positive integer", window)
@@ -545,8 +751,83 @@ def _check_embed_args(pools, patch_size, max_tokens, window, overlap, dtype, ran
     need(integer(world_size) and world_size >= 1, "world_size", "an integer >= 1", world_size)
     need(integer(rank) and 0 <= rank < world_size, "rank", f"an integer in [0, world_size={world_size})", rank)
     need(engine in ENGINES, "engine", f"one of {', '.join(ENGINES)}", engine)
-    need(precision in PRECISIONS, "precision", f"one of {', '.join(PRECISIONS)}", precision)
-    need(precision == "float32" or engine == "protnb", "precision", f"float32 with engine={engine!r} (reduced precision needs engine='protnb')", precision)
+    need(precision in PRECISIONS + ("auto",), "precision", f"one of {', '.join(PRECISIONS)}, auto", precision)
+    need(precision in ("float32", "auto") or engine == "protnb", "precision", f"float32 with engine={engine!r} (reduced precision needs engine='protnb')", precision)
+
+CLAIM_LEASE_S = 900      # a claim its holder has not renewed for this long expires (its holder died on another machine)
+CLAIM_POLL_S = 0.5       # how often a process whose remaining sequences are all claimed looks again
+CLAIM_BATCHES = 32       # a claim covers about this many token budgets of residues
+
+def _process_start(pid: int) -> str | None:
+    "When a process started (Linux: field 22 of /proc/PID/stat), to tell it from a later process given the same pid; None elsewhere."
+    try:
+        with open(f"/proc/{pid}/stat") as f: return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError): return None
+
+class _Claims:
+    "Claims on sequences being embedded into a store, so processes sharing it (two notebooks, a relaunched job) split the work instead of repeating it."
+    def __init__(self, store: EmbeddingStore, specs: list[EmbedSpec]):
+        from filelock import FileLock
+        self.store, self.specs, self.folder = store, specs, store.root/"claims"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.lock, self.held, self.held_lock = FileLock(str(self.folder/".lock")), set(), threading.Lock()
+        self.me = {"host": socket.gethostname(), "pid": os.getpid(), "started": _process_start(os.getpid())}
+        self.tags = sorted(sp.tag for sp in specs)
+    def _expired(self, claim: dict, path: Path) -> bool:
+        "A claim is void once its holder is gone: a dead process on this machine, or no renewal for `CLAIM_LEASE_S`."
+        if time.time() - path.stat().st_mtime > CLAIM_LEASE_S: return True
+        if claim.get("host") != self.me["host"]: return False
+        try: os.kill(int(claim["pid"]), 0)
+        except ProcessLookupError: return True
+        except PermissionError: pass
+        return claim.get("started") != _process_start(int(claim["pid"]))     # the pid was reused by another process
+    def _claimed_by_others(self) -> set[str]:
+        "Sequence keys that live processes hold for every kind this run needs; expired claims are removed."
+        out = set()
+        for p in self.folder.glob("*.json"):
+            if str(p) in self.held: continue
+            try: claim = json.loads(p.read_text()); expired = self._expired(claim, p)
+            except (OSError, ValueError, KeyError, TypeError): continue     # vanished (released) or unreadable: not a hold
+            if expired: p.unlink(missing_ok=True)
+            elif set(self.tags) <= set(claim.get("tags", ())): out.update(claim.get("keys", ()))
+        return out
+    def take(self, pending: list[tuple[str, str]], budget: int) -> tuple[list[str], list[tuple[str, str]]]:
+        "Claim the next unclaimed, unstored `(seq, key)`s, up to `budget` residues; return them and what is still to be stored."
+        with self.lock:
+            others, idxs = self._claimed_by_others(), [self.store._index(sp).refresh(force=True) for sp in self.specs]
+            chunk, rest, n = [], [], 0
+            for i, (s, k) in enumerate(pending):
+                if all(k in idx.where for idx in idxs): continue      # stored meanwhile, by anyone
+                if k in others or (chunk and n + len(s) > budget): rest.append((s, k))
+                else: chunk.append((s, k)); n += len(s)
+                if n >= budget: rest += pending[i + 1:]; break
+            if chunk:
+                path = self.folder/f"{self.me['host']}-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
+                save_json({**self.me, "tags": self.tags, "keys": [k for _, k in chunk]}, path)
+                with self.held_lock: self.held.add(str(path))
+                return [s for s, _ in chunk], rest, str(path)
+        return [], rest, None
+    def renew(self):
+        "Keep this process's claims from expiring (called as its batches finish)."
+        with self.held_lock: held = list(self.held)
+        for p in held:
+            try: os.utime(p)
+            except FileNotFoundError: pass
+    def release(self, path: str | None = None):
+        "Drop one claim (its pack is committed), or all of them."
+        with self.held_lock: paths = [path] if path else list(self.held); self.held.difference_update(paths)
+        for p in paths: Path(p).unlink(missing_ok=True)
+
+def _embed_claimed(claims: _Claims, todo: list[str], budget: int, run, writer: _StoreWriter) -> tuple[list[str], float]:
+    "Embed `todo` claim by claim; wait while only sequences other processes hold are left; return what this process computed and the seconds it waited."
+    pending, computed, waited = [(s, sequence_key(s)) for s in todo], [], 0.0
+    while pending:
+        chunk, pending, path = claims.take(pending, budget)
+        if chunk:
+            run(chunk); computed += chunk
+            writer.after(functools.partial(claims.release, path))    # released once its packs are committed
+        elif pending: time.sleep(CLAIM_POLL_S); waited += CLAIM_POLL_S
+    return computed, waited
 
 def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV/CSV file
           model: str | LoadedESM = "tiny", # "tiny", an ESM-2 name, a checkpoint path, or a `LoadedESM`
@@ -562,35 +843,53 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
           rank: int = 0, world_size: int = 1, # shard of the work this process does
           show_progress: bool = True,
           engine: str = "protnb", # protnb (fast) or fair-esm (reference forward)
-          precision: str = "float32", # compute precision: float32, or bfloat16/float16 autocast (protnb engine)
+          precision: str = "float32", # compute precision: float32, bfloat16/float16 autocast (protnb engine), or auto
           trust_checkpoint: bool = False, # let `model` be a checkpoint file that needs more than tensors to load (runs code from it)
          ) -> Embeddings | dict[str, Embeddings]:
     "Embed sequences with ESM-2, reusing and filling `store`; return `{id: array}` (or `{pool: {id: array}}` for several poolings)."
     pools = (pool,) if isinstance(pool, str) else tuple(pool)
-    _check_embed_args(pools, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision)
+    _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision)
     seqs = read_sequences(seqs) if isinstance(seqs, (str, Path)) else validate_sequences(seqs)
     m = load_esm(model, device, trust_checkpoint)
+    precision, why = resolve_precision(precision, m, engine)
     specs = {p: EmbedSpec(m.name, resolve_layer(m, layer), p, patch_size, window, overlap, dtype, precision) for p in pools}
-    store = EmbeddingStore(resolve_path(store)) if isinstance(store, (str, Path)) else store
+    store = EmbeddingStore(Path(store).expanduser()) if isinstance(store, (str, Path)) else store   # relative to the cwd
     mine = _shard(list(seqs.values()), rank, world_size)
-    todo = [s for s in mine if store is None or not all(store.has(sp, s) for sp in specs.values())]
+    t0 = time.perf_counter()
+    if store is None: todo = mine
+    else:   # what the store holds in packs that pass their checks; damaged ones are moved aside and their proteins recomputed
+        usable = [store.usable(sp, mine) for sp in specs.values()]
+        todo = [s for s in mine if not all(s in u for u in usable)]
+    check_s = time.perf_counter() - t0
     arrays = {p: {} for p in pools} if store is None else None
     writer = None if store is None else _StoreWriter(store)
+    claims = _Claims(store, list(specs.values())) if store is not None and todo else None   # a complete store is only read
+    bar = progress(total=sum(map(len, todo)), unit="res", desc=f"embed {m.name}", disable=not show_progress or not todo)
     def emit(done):
         for p in pools:
             pooled = [(s, pool_residues(x, p, patch_size)) for s, x in done]
             if store is None: arrays[p].update(pooled)
             else: writer.put(specs[p], pooled)
+        if claims: claims.renew()
+        bar.update(sum(len(s) for s, _ in done))
     forward = (lambda m, toks, layer: protnb_forward(m, toks, layer, precision)) if engine == "protnb" else esm_forward
-    t0 = time.perf_counter()
-    try: n_res = _run_embedding(m, specs[pools[0]], todo, max_tokens, emit, show_progress, forward)
+    run = lambda chunk: _run_embedding(m, specs[pools[0]], chunk, max_tokens, emit, False, forward)
+    waited = 0.0
+    try:
+        if claims is None: run(todo)
+        else: todo, waited = _embed_claimed(claims, todo, CLAIM_BATCHES * max_tokens, run, writer)
     finally:
-        if writer: writer.close()   # finished proteins reach the disk even when the run is interrupted
-    secs = time.perf_counter() - t0
+        try:
+            if writer: writer.close()   # finished proteins reach the disk even when the run is interrupted
+        finally:
+            if claims: claims.release()
+            bar.close()
+    secs, n_res = time.perf_counter() - t0, sum(map(len, todo))
     stats = {"sequences": len(seqs), "unique": len(set(seqs.values())), "this_rank": len(mine), "computed": len(todo),
              "reused": len(mine) - len(todo), "residues": n_res, "seconds": round(secs, 3),
-             "store_seconds": round(writer.blocked_s if writer else 0.0, 3),
-             "residues_per_s": round(n_res / secs, 1) if n_res else 0.0, "engine": engine}
+             "store_seconds": round(check_s + (writer.blocked_s if writer else 0.0), 3), "waited_seconds": round(waited, 3),
+             "residues_per_s": round(n_res / secs, 1) if n_res else 0.0, "engine": engine,
+             "precision": precision, "precision_choice": why}
     if world_size > 1: seqs = {k: v for k, v in seqs.items() if v in set(mine)}
     out = {p: Embeddings(seqs, specs[p], None if arrays is None else arrays[p], store, stats) for p in pools}
     return out[pool] if isinstance(pool, str) else out
@@ -666,35 +965,64 @@ def sigterm_exits():
     finally:
         if main: signal.signal(signal.SIGTERM, before)
 
-def embed_cli(argv=None):
-    "Command line: embed a FASTA/TSV/CSV file into an embedding store."
-    ap = argparse.ArgumentParser(prog="protnb_embed", description="Embed protein sequences with ESM-2 into a resumable store.")
-    ap.add_argument("input", help="FASTA, TSV or CSV file (optionally .gz)")
-    ap.add_argument("--model", default="esm2_t6_8M_UR50D", help="'tiny', an ESM-2 name, or a checkpoint path")
-    ap.add_argument("--layer", type=int, default=-1, help="hidden layer (-1 = last)")
-    ap.add_argument("--pool", default="mean", choices=POOLS)
-    ap.add_argument("--patch-size", type=int, default=32)
-    ap.add_argument("--out", required=True, help="embedding store folder")
-    ap.add_argument("--max-tokens", type=int, default=4096)
-    ap.add_argument("--device", default="auto")
-    ap.add_argument("--fp16", action="store_true", help="store float16")
-    ap.add_argument("--engine", default="protnb", choices=list(ENGINES))
-    ap.add_argument("--precision", default="float32", choices=PRECISIONS, help="compute precision (autocast)")
-    ap.add_argument("--id-col"); ap.add_argument("--seq-col")
+def _verify_cli(root: str) -> pd.DataFrame:
+    "`protnb_embed --verify STORE`: print the damaged files of a store as JSON lines and a summary; exit 1 if there are any."
+    if not Path(root).is_dir(): raise FileNotFoundError(f"--verify {root}: no such folder")
+    t = time.perf_counter(); report = EmbeddingStore(root).verify()
+    for row in report.to_dict("records"): print(json.dumps(row), flush=True)
+    print(json.dumps({"store": str(root), **report.attrs, "damaged_files": len(report), "seconds": round(time.perf_counter() - t, 3)}), flush=True)
+    if len(report): raise SystemExit(1)
+    return report
+
+def embed_parser() -> argparse.ArgumentParser:
+    "`protnb_embed`'s options, one `add_argument` each; `--help` shows every default."
+    ap = argparse.ArgumentParser(prog="protnb_embed", formatter_class=HelpFormatter,
+        description="Embed protein sequences with ESM-2 into a resumable store: a second run reuses what the store holds. "
+                    "Prints one JSON line of statistics per process on stdout; progress, warnings and errors go to stderr. "
+                    "Paths are relative to the current directory. Under torchrun each process embeds its own share.")
+    ap.add_argument("input", nargs="?", help="FASTA, TSV or CSV file (optionally .gz); a bad record stops the run with its id and the reason")
+    ap.add_argument("--out", help="embedding store folder, created if needed (required, except with --verify)")
+    ap.add_argument("--model", default="esm2_t6_8M_UR50D", help="an ESM-2 name (weights fetched into $TORCH_HOME/hub/checkpoints), "
+                    "a checkpoint file, or 'tiny' (a random 2-layer ESM-2 that works offline, for trying things out)")
+    ap.add_argument("--layer", type=int, default=-1, help="hidden layer to read; -1 is the last (after the final layer norm)")
+    ap.add_argument("--pool", default="mean", choices=POOLS, help="mean: one vector per protein; residue: one per residue; patch: one per --patch-size residues")
+    ap.add_argument("--patch-size", type=int, default=32, help="residues per patch for --pool patch")
+    ap.add_argument("--max-tokens", type=int, default=4096, help="token budget of one forward batch (lower it if memory runs out)")
+    ap.add_argument("--device", default="auto", help="auto (CUDA if present, else CPU), cpu, cuda or cuda:N")
+    ap.add_argument("--fp16", action="store_true", help="store float16 instead of float32 (half the disk)")
+    ap.add_argument("--engine", default="protnb", choices=list(ENGINES), help="protnb: protnb's fast forward; fair-esm: fair-esm's own forward (reference)")
+    ap.add_argument("--precision", default="float32", choices=PRECISIONS + ("auto",), help="compute precision: float32; bfloat16/float16 "
+                    "autocast (need --engine protnb); auto: bfloat16 where the hardware has it and a probe finds it faster, else float32")
+    ap.add_argument("--id-col", help="id column of a TSV/CSV input (default: found by name)")
+    ap.add_argument("--seq-col", help="sequence column of a TSV/CSV input (default: found by name)")
     ap.add_argument("--trust-checkpoint", action="store_true", help="let --model be a checkpoint that needs more than tensors "
                     "and fair-esm's argparse.Namespace to load: unpickling it runs code from the file, so only for files you trust")
-    a = ap.parse_args(argv)
+    ap.add_argument("--verify", metavar="STORE", help="instead of embedding: check every pack of the store STORE (checksums, lengths, "
+                    "leftovers of killed writers), print one JSON line per damaged file and a summary; exit status 1 if anything is damaged")
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an error (also: PROTNB_DEBUG=1)")
+    return ap
+
+def embed_main(argv: list[str] | None = None # command-line arguments
+              ) -> Embeddings | pd.DataFrame:
+    "What `protnb_embed` does: embed the input into the store and print the statistics (or check a store); raises on failure."
+    ap = embed_parser(); a = ap.parse_args(argv)
+    if a.verify: return _verify_cli(a.verify)
+    if not (a.input and a.out): ap.error("INPUT and --out are required (or --verify STORE)")
     seqs = read_sequences(a.input, a.id_col, a.seq_col)
     with sigterm_exits(), distributed(a.device) as (rank, world_size, device):
         res = embed(seqs, a.model, a.layer, a.pool, a.patch_size, a.out, a.max_tokens, device=device, dtype="float16" if a.fp16 else "float32",
                     rank=rank, world_size=world_size, show_progress=rank == 0, engine=a.engine, precision=a.precision,
                     trust_checkpoint=a.trust_checkpoint)
-        print(json.dumps({"store": str(res.store.root), "spec": res.spec.tag, "rank": rank, "world_size": world_size, **res.stats}), flush=True)
+        print(json.dumps({"store": str(Path(res.store.root).resolve()), "spec": res.spec.tag, "rank": rank, "world_size": world_size, **res.stats}), flush=True)
         everyone = _gather_stats(res.stats, world_size)
         if world_size > 1 and rank == 0:
             total = {k: sum(s[k] for s in everyone) for k in ("this_rank", "computed", "reused", "residues")}
-            print(json.dumps({"store": str(res.store.root), "spec": res.spec.tag, "rank": "all", "world_size": world_size, **total}), flush=True)
+            print(json.dumps({"store": str(Path(res.store.root).resolve()), "spec": res.spec.tag, "rank": "all", "world_size": world_size, **total}), flush=True)
     return res
 
+def embed_cli(argv: list[str] | None = None) -> int:
+    "The `protnb_embed` command: its exit status (0 on success; 1 with a one-line error on stderr)."
+    return run_cli(embed_main, argv, "protnb_embed")
+
 # %% ../nbs/00_embeddings.ipynb #09cafaa6
-if __name__ == "__main__" and "__file__" in globals(): embed_cli()   # `python -m protnb.embeddings ...`
+if __name__ == "__main__" and "__file__" in globals(): sys.exit(embed_cli())   # `python -m protnb.embeddings ...`

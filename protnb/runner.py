@@ -4,16 +4,21 @@
 
 # %% ../nbs/06_runner.ipynb #12ccc1c0
 from __future__ import annotations
-import os, sys, shutil, datetime, warnings, contextlib
+import os, re, sys, json, time, shutil, logging, datetime, warnings, argparse, threading, contextlib
 from pathlib import Path
-from .utils import repo_root, git_revision
+from .utils import repo_root, git_revision, run_cli, CommandError, HelpFormatter
 from .embeddings import esm_or_tiny
 
 # %% auto #0
-__all__ = ['NOTEBOOKS', 'notebook_params', 'load_preset', 'check_params', 'run_nb', 'publish_results', 'run_nb_cli']
+__all__ = ['NOTEBOOKS', 'WIRING', 'NotebookFailed', 'notebook_params', 'load_preset', 'check_params', 'run_nb', 'publish_results',
+           'run_nb_cli']
 
 # %% ../nbs/06_runner.ipynb #722635a7
 NOTEBOOKS = ["00_embeddings", "01_tps_fusion", "02_tf_crossattn", "03_mae_pretrain", "04_ppi_v5"]
+WIRING = {"04_ppi_v5": {"mae_checkpoint": ("03_mae_pretrain", "checkpoint")}}   # parameter <- (earlier notebook, its results.json key)
+
+class NotebookFailed(CommandError):
+    "A notebook raised while papermill ran it."
 
 def notebook_params(nb: str) -> dict:
     "The parameters a notebook declares in its `parameters` cell (name -> papermill's description)."
@@ -38,9 +43,11 @@ def check_params(nb: str, params: dict) -> None:
 def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
            preset: str = "quick", # smoke | quick | full
            params: dict | None = None, # overrides on top of the preset
-           out: str = "runs", # runs go to <repo>/<out>/<nb>/<timestamp>/
+           out: str | Path = "", # runs go to <out>/<nb>/<timestamp>/; "" -> <repo>/runs
            without_weights: str = "", # a named ESM-2 without weights: "tiny", "fail", or "" (tiny for smoke/quick, fail for full)
-           publish: bool = False # copy the run's results.json/.md to results/<nb>.json/.md
+           publish: bool = False, # copy the run's results.json/.md to results/<nb>.json/.md
+           notes: list[str] = (), # lines for the top of params.yaml (where a parameter came from)
+           show: bool = True # a status line on stderr while it runs
           ) -> Path:
     "Run a notebook headless with papermill; return its run folder."
     import papermill as pm, yaml
@@ -51,19 +58,38 @@ def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
         note = ""
         if "esm_model" in params:   # resolved here as the notebook would, to say so before it starts and in params.yaml
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore"); params["esm_model"], note = esm_or_tiny(params["esm_model"], preset)
-        if note: print(f"WARNING ({nb}): {note}", file=sys.stderr, flush=True)
-        rd = repo_root()/out/nb/datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+                warnings.simplefilter("ignore")
+                try: params["esm_model"], note = esm_or_tiny(params["esm_model"], preset)
+                except FileNotFoundError as e: raise CommandError(f"{nb}: {e} Or pass --without-weights tiny to run with the random tiny ESM-2.") from None
+        if note: print(f"{nb}: warning: {note}", file=sys.stderr, flush=True)
+        rd = Path(out or repo_root()/"runs").resolve()/nb/datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         rd.mkdir(parents=True)
         params = {**params, "preset": preset, "run_dir": str(rd)}
-        header = "".join(f"# {line}\n" for line in note.splitlines())
+        header = "".join(f"# {line}\n" for line in [*notes, *note.splitlines()])
         (rd/"params.yaml").write_text(header + yaml.safe_dump(params, sort_keys=False))
         (rd/"git.txt").write_text(git_revision() + "\n")
-        print(f"running {nb} ({preset}) -> {rd}", flush=True)
-        pm.execute_notebook(str(repo_root()/"nbs"/f"{nb}.ipynb"), str(rd/f"{nb}.ipynb"), parameters=params,
-                            cwd=str(repo_root()/"nbs"), kernel_name="python3", log_output=True, progress_bar=False)
+        src = repo_root()/"nbs"/f"{nb}.ipynb"
+        with open(rd/"log.txt", "a") as log, _Status(nb, src, show) as status:
+            try:
+                pm.execute_notebook(str(src), str(rd/f"{nb}.ipynb"), parameters=params, cwd=str(src.parent), kernel_name="python3",
+                                    log_output=True, progress_bar=False, stdout_file=log, stderr_file=log,
+                                    kernel_manager_class=_kernel_manager(log))
+            except pm.PapermillExecutionError as e:
+                status.done("failed")
+                raise NotebookFailed(f"{nb} failed in cell {e.cell_index + 1}: {e.ename}: {_first_lines(e.evalue)} "
+                                     f"(traceback in {rd/f'{nb}.ipynb'})") from None
     if publish: publish_results(nb, rd)
     return rd
+
+def _first_lines(s: str, n: int = 2, width: int = 300) -> str:
+    return " / ".join(str(s).strip().splitlines()[:n])[:width]
+
+def _kernel_manager(log):
+    "A kernel manager whose kernels write their own messages (startup warnings, C-level output) to `log`, not the console."
+    from jupyter_client.manager import AsyncKernelManager
+    class KernelToLog(AsyncKernelManager):
+        async def start_kernel(self, **kw): return await super().start_kernel(**{"stdout": log, "stderr": log, **kw})
+    return KernelToLog
 
 @contextlib.contextmanager
 def _environ(env: dict):
@@ -86,32 +112,132 @@ def publish_results(nb: str, # notebook name
     for s, t in zip(src, dst): shutil.copyfile(s, t)
     return dst
 
+# %% ../nbs/06_runner.ipynb #5831b197
+def _sections(src: Path) -> list[str]:
+    "For each cell of the executed notebook (papermill's injected-parameters cell included), the `##` heading above it."
+    import nbformat
+    cells, out, head = nbformat.read(src, as_version=4).cells, [], ""
+    for c in cells:
+        if c.cell_type == "markdown" and (h := re.search(r"^##+ (.+)$", c.source, re.M)): head = h.group(1).strip()
+        out.append(head)
+        if "parameters" in c.metadata.get("tags", []): out.append(head)   # papermill inserts its cell right after this one
+    return out
+
+def _clock(s: float) -> str: return f"{int(s) // 60}:{int(s) % 60:02d}"
+
+_METRICS = re.compile(r"^(\w+=\S+ ?){2,}$")   # what `log_metrics` prints, e.g. "epoch=3 train_loss=0.35 val_auroc=0.61"
+
+def _progress_line(msg: str) -> str:
+    "The last line of a notebook's output if it is a tqdm bar or a metrics line, else ''."
+    line = msg.strip().splitlines()[-1].split("\r")[-1].strip() if msg.strip() else ""
+    return line[:100] if "%|" in line or _METRICS.match(line) else ""
+
+class _Status(logging.Handler):
+    "A one-line status of a papermill run on stderr: notebook, cell i/N, section, elapsed time, the notebook's latest progress."
+    def __init__(self, nb: str, src: Path, show: bool = True, stream=None,
+                 every: float = 30 # off a terminal: a line per section, and progress at most this often (seconds)
+                ):
+        super().__init__(logging.INFO)
+        self.nb, self.sections, self.show, self.stream, self.every = nb, _sections(src), show, stream or sys.stderr, every
+        self.live = show and self.stream.isatty()   # redraw in place on a terminal; a line per section in a log
+        self.cell, self.bar, self.printed, self.printed_at, self.t0, self.stop = 0, "", (None, None), 0.0, time.time(), threading.Event()
+    def line(self) -> str:
+        sec = self.sections[self.cell - 1] if 0 < self.cell <= len(self.sections) else ""
+        return " · ".join(filter(None, [self.nb, f"cell {self.cell}/{len(self.sections)}", sec, _clock(time.time() - self.t0), self.bar]))
+    def draw(self):
+        if not self.show: return
+        if self.live: self.stream.write("\r\x1b[K" + self.line()[:shutil.get_terminal_size().columns - 1]); self.stream.flush(); return
+        section = self.sections[self.cell - 1] if self.cell else ""
+        if section != self.printed[0] or (self.bar != self.printed[1] and time.time() - self.printed_at >= self.every):
+            self.printed, self.printed_at = (section, self.bar), time.time()
+            print(self.line(), file=self.stream, flush=True)
+    def emit(self, record):
+        msg = record.getMessage()
+        if m := re.match(r"Executing Cell (\d+)", msg): self.cell, self.bar = min(int(m.group(1)), len(self.sections)), ""; self.draw()
+        elif record.levelno == logging.INFO and (line := _progress_line(msg)): self.bar = line; self.draw()
+    def done(self, status: str):
+        if self.show and not self.stop.is_set():
+            self.stop.set()
+            if self.live: self.stream.write("\r\x1b[K")
+            print(f"{self.nb}: {status} after {_clock(time.time() - self.t0)}", file=self.stream, flush=True)
+    def __enter__(self):
+        self.log = logging.getLogger("papermill"); self.saved = self.log.level, self.log.propagate, self.log.handlers
+        self.log.setLevel(logging.INFO); self.log.propagate = False; self.log.handlers = [self]
+        if self.live: threading.Thread(target=self._tick, daemon=True).start()
+        return self
+    def _tick(self):
+        while not self.stop.wait(1): self.draw()
+    def __exit__(self, *exc):
+        self.done("interrupted" if exc[0] is KeyboardInterrupt else "failed" if exc[0] else "done")
+        self.log.setLevel(self.saved[0]); self.log.propagate = self.saved[1]; self.log.handlers = self.saved[2]
+
 # %% ../nbs/06_runner.ipynb #3cdad383
 def _parse_value(v: str):
     "Read a `-p` value as YAML, so numbers, booleans and lists keep their types."
     import yaml
     return yaml.safe_load(v)
 
-def run_nb_cli(argv=None):
-    "Command line: `protnb_run NOTEBOOK|all [--preset smoke|quick|full] [-p NAME VALUE ...] [--without-weights tiny|fail]`."
-    import argparse
-    ap = argparse.ArgumentParser(prog="protnb_run", description="Run protnb notebooks headless with papermill into runs/<notebook>/<timestamp>/.")
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="protnb_run", formatter_class=HelpFormatter,
+        description="Run protnb notebooks headless with papermill, each into <out>/<notebook>/<timestamp>/ (executed notebook, "
+                    "params.yaml, git.txt, log.txt, results.json/.md, figures). Progress and warnings go to stderr; the summary "
+                    "table to stdout. Exit status 0 when every notebook ran, 1 when one failed (the message names the cell).")
     ap.add_argument("notebook", help=f"one of {', '.join(NOTEBOOKS)}, or 'all' to run them in order")
-    ap.add_argument("--preset", default="quick", choices=["smoke", "quick", "full"], help="parameter preset (default: quick)")
-    ap.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="override one parameter (value read as YAML)")
-    ap.add_argument("--out", default="runs", help="folder under the repository for run outputs")
-    ap.add_argument("--without-weights", choices=["tiny", "fail"], help="where a named ESM-2's weights cannot be downloaded: "
-                    "run with the random 'tiny' ESM-2 (default for smoke and quick) or stop (default for full)")
-    ap.add_argument("--publish", action="store_true", help="copy each run's results.json/.md to results/<notebook>.json/.md")
-    a = ap.parse_args(argv)
+    ap.add_argument("--preset", default="quick", choices=["smoke", "quick", "full"], help="parameter preset: configs/<notebook>/<preset>.yaml; smoke is the notebook's own parameters cell")
+    ap.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                    help="override one parameter (value read as YAML); repeatable. With 'all', it goes to the notebooks that declare it")
+    ap.add_argument("--out", default="", help="folder for run outputs, relative to the current directory (default: the repository's runs/)")
+    ap.add_argument("--without-weights", choices=["tiny", "fail"], default=None, help="where a named ESM-2's weights cannot be downloaded: "
+                    "run with the random 'tiny' ESM-2 or stop (default: tiny for smoke and quick, fail for full)")
+    ap.add_argument("--publish", action="store_true", help="copy each run's results.json/.md to the repository's results/<notebook>.json/.md")
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an error (also: PROTNB_DEBUG=1)")
+    return ap
+
+def _main(argv):
+    ap = _parser(); a = ap.parse_args(argv)
     nbs = NOTEBOOKS if a.notebook == "all" else [a.notebook.removesuffix(".ipynb").split("/")[-1]]
     if unknown := [n for n in nbs if n not in NOTEBOOKS]: ap.error(f"unknown notebook {unknown[0]!r}; choose from {', '.join(NOTEBOOKS)} or all")
     over = {k: _parse_value(v) for k, v in a.param}
-    if a.notebook == "all" and (unknown := sorted(set(over) - set().union(*map(notebook_params, nbs)))):
-        ap.error(f"no notebook declares parameter(s) {', '.join(unknown)}")
-    for nb in nbs:   # with `all`, each override goes to the notebooks that declare it
-        mine = {k: v for k, v in over.items() if a.notebook != "all" or k in notebook_params(nb)}
-        print(f"done {nb}: {run_nb(nb, a.preset, mine, a.out, a.without_weights or '', a.publish)}", flush=True)
+    declared = {nb: notebook_params(nb) for nb in nbs}
+    if unknown := sorted(set(over) - set().union(*declared.values())):
+        ap.error(f"unknown parameter(s) {', '.join(unknown)}: " + (f"{nbs[0]} declares {', '.join(declared[nbs[0]])}" if len(nbs) == 1 else "no notebook declares them"))
+    rows, runs = [], {}
+    try:
+        for nb in nbs:
+            mine, notes = {k: v for k, v in over.items() if k in declared[nb]}, []
+            for param, (src, key) in WIRING.get(nb, {}).items():   # hand on what an earlier notebook of this batch made
+                if src in runs and param not in mine:
+                    try: mine[param] = json.loads((runs[src]/"results.json").read_text())[key]
+                    except (FileNotFoundError, KeyError):
+                        raise CommandError(f"{src} recorded no {key!r} in {runs[src]/'results.json'} for {nb}'s {param}; pass one with -p {param} PATH") from None
+                    notes.append(f"{param}: written by {src} in this batch ({runs[src]}), passed on by protnb_run {a.notebook}")
+            t0 = time.time(); rows.append([nb, "running", 0.0, ""])
+            runs[nb] = run_nb(nb, a.preset, mine, a.out, a.without_weights or "", False, notes)
+            rows[-1][1:] = ["ok", time.time() - t0, runs[nb]]
+            if a.publish:
+                if (runs[nb]/"results.json").exists(): publish_results(nb, runs[nb]); rows[-1][1] = "ok, published"
+                elif len(nbs) == 1: raise CommandError(f"{nb} wrote no results.json to publish ({runs[nb]})")
+    except BaseException as e:
+        if rows and rows[-1][1] == "running":
+            failed = re.search(r"\(traceback in (.+)\)$", str(e))
+            rows[-1][1:] = ["failed" if not isinstance(e, KeyboardInterrupt) else "interrupted", time.time() - t0, Path(failed.group(1)).parent if failed else ""]
+        raise
+    finally:
+        if rows: print(_summary(rows + [[nb, "not run", None, ""] for nb in nbs[len(rows):]]), flush=True)
+
+def _summary(rows) -> str:
+    "A plain-text table: notebook, status, time, run folder (relative to the current directory when inside it)."
+    def where(p):
+        if not p: return ""
+        try: return str(Path(p).relative_to(Path.cwd()))
+        except ValueError: return str(p)
+    cells = [["notebook", "status", "time", "run folder"]] + [[nb, st, "" if t is None else _clock(t), where(p)] for nb, st, t, p in rows]
+    w = [max(len(r[i]) for r in cells) for i in range(4)]
+    return "\n".join("  ".join(c.ljust(w[i]) for i, c in enumerate(r)).rstrip() for r in cells)
+
+def run_nb_cli(argv=None) -> int:
+    "Command line: `protnb_run NOTEBOOK|all [--preset smoke|quick|full] [-p NAME VALUE ...] [--without-weights tiny|fail] [--publish]`."
+    return run_cli(_main, argv, "protnb_run")
 
 # %% ../nbs/06_runner.ipynb #d6eec870
-if __name__ == "__main__" and "__file__" in globals(): run_nb_cli()   # `python -m protnb.runner ...`
+if __name__ == "__main__" and "__file__" in globals(): sys.exit(run_nb_cli())   # `python -m protnb.runner ...`

@@ -4,36 +4,42 @@
 
 # %% ../nbs/05_utils.ipynb #030f37c1
 from __future__ import annotations
-import os, sys, json, random, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
+import os, sys, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
 from pathlib import Path
 from typing import Any
 import numpy as np, torch
+from tqdm.std import tqdm
 
 # %% auto #0
 __all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'get_device', 'is_headless', 'progress', 'atomic_write',
            'save_json', 'ConfigMismatch', 'UnsafeCheckpoint', 'config_diff', 'torch_load_safe', 'save_checkpoint',
-           'load_checkpoint', 'make_run_dir', 'log_metrics', 'git_revision', 'render_results_md', 'save_results',
-           'savefig']
+           'load_checkpoint', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision', 'render_results_md',
+           'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
     "The protnb repository root: `$PROTNB_ROOT`, else the clone this package was imported from, else the first parent of cwd holding `settings.ini`."
-    if os.environ.get("PROTNB_ROOT"): return Path(os.environ["PROTNB_ROOT"]).resolve()
+    if os.environ.get("PROTNB_ROOT"): return Path(os.environ["PROTNB_ROOT"]).expanduser().resolve()
     here = globals().get("__file__")   # unset when this runs inside the notebook itself
     starts = ([Path(here).resolve().parent] if here else []) + [Path.cwd().resolve()]
     for start in starts:
         for p in (start, *start.parents):
             if (p/"settings.ini").exists() and (p/"protnb").is_dir(): return p
-    raise FileNotFoundError("Cannot find the protnb repository (no settings.ini above the package or cwd); set PROTNB_ROOT to your clone.")
+    raise FileNotFoundError("this protnb is not inside a clone of the repository (no settings.ini above the package or the current "
+                            "directory); set PROTNB_ROOT to a clone (git clone https://github.com/protnb/protnb)")
 
-def resolve_path(p: str | Path) -> Path:
-    "An absolute path as is; a relative one from the repository root (so presets work from any cwd)."
+def resolve_path(p: str | Path # a path from a notebook parameter or preset
+                ) -> Path:
+    "A notebook parameter's path: absolute as is, relative from the repository root (so a preset means the same from any cwd)."
     p = Path(p).expanduser()
     return p if p.is_absolute() else repo_root()/p
 
 def data_path(*parts: str) -> Path:
-    "A path under the repository's `data/` folder, e.g. `data_path('ppi', 'bernett_gold_sequences.tsv.gz')`."
-    return repo_root().joinpath("data", *parts)
+    "A path under protnb's data folder (`$PROTNB_DATA`, else the clone's `data/`), e.g. `data_path('ppi', 'bernett_gold_sequences.tsv.gz')`."
+    if os.environ.get("PROTNB_DATA"): return Path(os.environ["PROTNB_DATA"]).expanduser().resolve().joinpath(*parts)
+    try: return repo_root().joinpath("data", *parts)
+    except FileNotFoundError: raise FileNotFoundError("protnb's data folder not found: set PROTNB_DATA to the data/ folder of a clone "
+                                                      "(git clone https://github.com/protnb/protnb)") from None
 
 # %% ../nbs/05_utils.ipynb #66147661
 def set_seed(seed: int # seeds `random`, numpy and torch (CPU and CUDA)
@@ -50,16 +56,21 @@ def get_device(device: str = "auto" # "auto" picks CUDA when present, else CPU
 
 # %% ../nbs/05_utils.ipynb #0967cc15
 def is_headless() -> bool:
-    "True under `protnb_run`/papermill or CI, where nobody watches a widget."
+    "True under `protnb_run`/papermill or CI, where nobody watches a bar redraw."
     return os.environ.get("PROTNB_HEADLESS", "0") not in ("", "0") or bool(os.environ.get("CI")) or bool(os.environ.get("IN_TEST"))
 
+class _Bar(tqdm):
+    "tqdm's text bar that leaves the final line to `close`, so a log shows 100% once."
+    def update(self, n=1):
+        if self.total is not None and self.n + n >= self.total: self.mininterval = float("inf")   # no refresh: close() prints it
+        return super().update(n)
+
 def progress(it=None, **kwargs):
-    "A tqdm bar: a widget in notebooks, sparse plain-text lines when headless."
-    if is_headless():
-        from tqdm.std import tqdm
-        kwargs = {"mininterval": 60, "file": sys.stdout, "ascii": True, **kwargs}
-    else: from tqdm.auto import tqdm
-    return tqdm(it, **kwargs)
+    "A plain-text tqdm bar: the cell's output in Jupyter, stderr in a terminal, a line a minute when headless."
+    in_kernel = "ipykernel" in sys.modules
+    base = {"file": sys.stdout if in_kernel else sys.stderr, "dynamic_ncols": not in_kernel}
+    if is_headless(): base = {"file": sys.stdout if in_kernel else sys.stderr, "mininterval": 60, "ascii": True}
+    return _Bar(it, **{**base, **kwargs})
 
 # %% ../nbs/05_utils.ipynb #b8f839b2
 @contextlib.contextmanager
@@ -201,10 +212,17 @@ def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
     return ck
 
 # %% ../nbs/05_utils.ipynb #ca918ff7
-def make_run_dir(run_dir: str = "", # "" -> a fresh temporary folder
+def temp_dir(prefix: str = "protnb-" # name prefix in the system's temporary folder
+            ) -> Path:
+    "A fresh temporary folder that lives as long as this Python process (a notebook's kernel) and is deleted when it exits."
+    p = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, p, ignore_errors=True)
+    return p
+
+def make_run_dir(run_dir: str = "", # "" -> a temporary folder, deleted when the process exits
                  ) -> Path:
     "The folder a run writes into, created if needed."
-    p = Path(run_dir) if run_dir else Path(tempfile.mkdtemp(prefix="protnb-run-"))
+    p = Path(run_dir) if run_dir else temp_dir("protnb-run-")
     p.mkdir(parents=True, exist_ok=True); return p
 
 def log_metrics(run_dir: str | Path, **metrics) -> dict:
@@ -258,3 +276,38 @@ def save_results(name: str, # notebook name, e.g. "01_tps_fusion"
 def savefig(fig, run_dir: str | Path, name: str):
     "Save a matplotlib figure as `run_dir/<name>.png`."
     fig.savefig(Path(run_dir)/f"{name}.png", dpi=120, bbox_inches="tight"); return fig
+
+# %% ../nbs/05_utils.ipynb #a7221089
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    "argparse help that shows each option's default, except the empty ones (None, False, '', []) that say nothing."
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False or action.default in ("", []) or action.default is argparse.SUPPRESS: return action.help
+        return super()._get_help_string(action)
+
+class CommandError(Exception):
+    "An error whose message says all a user needs (e.g. a notebook that failed, naming the cell and its executed copy)."
+
+def run_cli(main, # `main(argv)` does the work; it raises on failure
+            argv: list[str] | None = None, # the arguments; None: sys.argv[1:]
+            prog: str = "protnb" # the command's name, for messages
+           ) -> int:
+    "Run a command and return its exit status: 0 on success, 1 with a one-line `prog: error: ...` on stderr on failure (the traceback with --debug or PROTNB_DEBUG=1)."
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv or os.environ.get("PROTNB_DEBUG", "0") not in ("", "0")
+    def warn(message, category, filename, lineno, file=None, line=None): print(f"{prog}: warning: {message}", file=sys.stderr)
+    try:
+        with warnings.catch_warnings():
+            if not debug: warnings.showwarning = warn   # one line per warning, without the source line it was raised from
+            main(argv)
+    except SystemExit as e:   # argparse: 0 for --help, 2 for a usage error; sys.exit("message"): 1
+        if isinstance(e.code, str): print(e.code, file=sys.stderr)
+        return e.code if isinstance(e.code, int) else int(e.code is not None)
+    except KeyboardInterrupt:
+        if debug: raise
+        print(f"{prog}: interrupted", file=sys.stderr); return 130
+    except Exception as e:
+        if debug: raise
+        known = isinstance(e, (CommandError, ValueError, LookupError, OSError))
+        print(f"{prog}: error: {e}" + ("" if known else f" ({type(e).__name__}; --debug shows the traceback)"), file=sys.stderr)
+        return 1
+    return 0

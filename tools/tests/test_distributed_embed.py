@@ -26,7 +26,7 @@ def crash_worker(argv):
         if os.environ["RANK"] == "1" and n[0] == CRASH_AFTER: os._exit(17)
         n[0] += 1; return put_many(self, spec, items)
     E.EmbeddingStore.put_many = dying_put_many
-    E.embed_cli(argv)
+    sys.exit(E.embed_cli(argv))   # as the console script does
 
 def slow_worker(argv):
     "A single-process run whose store takes 0.2 s per pack, so packs are still queued when SIGTERM arrives."
@@ -34,7 +34,7 @@ def slow_worker(argv):
     put_many = E.EmbeddingStore.put_many
     def slow_put_many(self, spec, items): time.sleep(0.2); return put_many(self, spec, items)
     E.EmbeddingStore.put_many = slow_put_many
-    E.embed_cli(argv)
+    sys.exit(E.embed_cli(argv))   # as the console script does
 
 def sigterm_keeps_finished_work(args: list, es, spec, unique: int):
     "Stop a slow-writing run with SIGTERM once its first pack is committed; everything it queued must still be committed."
