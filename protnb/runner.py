@@ -61,7 +61,9 @@ def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
                 warnings.simplefilter("ignore")
                 try: params["esm_model"], note = esm_or_tiny(params["esm_model"], preset)
                 except FileNotFoundError as e: raise CommandError(f"{nb}: {e} Or pass --without-weights tiny to run with the random tiny ESM-2.") from None
-        if note: print(f"{nb}: warning: {note}", file=sys.stderr, flush=True)
+        if note:   # the full note once per process; later notebooks of a batch refer to it
+            print(f"{nb}: warning: " + (note if note not in _said else "the same ESM-2 weights are missing: running with 'tiny' (see above)"), file=sys.stderr, flush=True)
+            _said.add(note)
         rd = Path(out or repo_root()/"runs").resolve()/nb/datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         rd.mkdir(parents=True)
         params = {**params, "preset": preset, "run_dir": str(rd)}
@@ -80,6 +82,8 @@ def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
                                      f"(traceback in {rd/f'{nb}.ipynb'})") from None
     if publish: publish_results(nb, rd)
     return rd
+
+_said: set[str] = set()   # weight notes already printed by this process
 
 def _first_lines(s: str, n: int = 2, width: int = 300) -> str:
     return " / ".join(str(s).strip().splitlines()[:n])[:width]
