@@ -283,7 +283,7 @@ class CrossAttention(nn.Module):
 # %% ../nbs/02_tf_crossattn.ipynb #db5ae844
 @dataclass
 class CrossAttnConfig:
-    "Everything that builds a `TFBindingModel` (stored in its checkpoints)."
+    "Everything that builds a `TFBindingModel`."
     token_dim: int = 23 # residue-token width: 23 for `residue_tokens`, the ESM embedding size otherwise
     af_dim: int = len(AF_METRICS) # AF metrics (missing ones imputed; no missingness indicator)
     iface_dim: int = len(INTERFACE_METRICS)
