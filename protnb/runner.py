@@ -78,8 +78,10 @@ def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
                                     kernel_manager_class=_kernel_manager(log))
             except pm.PapermillExecutionError as e:
                 status.done("failed")
-                raise NotebookFailed(f"{nb} failed in cell {e.cell_index + 1}: {e.ename}: {_first_lines(e.evalue)} "
-                                     f"(traceback in {rd/f'{nb}.ipynb'})") from None
+                err = NotebookFailed(f"{nb} failed in cell {e.cell_index + 1}: {e.ename}: {_first_lines(e.evalue)} "
+                                     f"(traceback in {rd/f'{nb}.ipynb'})")
+                err.run_dir = rd; raise err from None
+            except BaseException as e: e.run_dir = rd; raise   # an interrupted run: say where it was going
     if publish: publish_results(nb, rd)
     return rd
 
@@ -223,8 +225,7 @@ def _main(argv):
                 elif len(nbs) == 1: raise CommandError(f"{nb} wrote no results.json to publish ({runs[nb]})")
     except BaseException as e:
         if rows and rows[-1][1] == "running":
-            failed = re.search(r"\(traceback in (.+)\)$", str(e))
-            rows[-1][1:] = ["failed" if not isinstance(e, KeyboardInterrupt) else "interrupted", time.time() - t0, Path(failed.group(1)).parent if failed else ""]
+            rows[-1][1:] = ["interrupted" if isinstance(e, KeyboardInterrupt) else "failed", time.time() - t0, getattr(e, "run_dir", "")]
         raise
     finally:
         if rows: print(_summary(rows + [[nb, "not run", None, ""] for nb in nbs[len(rows):]]), flush=True)
