@@ -16,31 +16,50 @@ __all__ = ['BERNETT_SPLITS', 'MAE_SIZES', 'ENCODER_KEYS', 'PairError', 'load_ber
            'check_pairs', 'subsample_pairs', 'PatchBank', 'length_bucketed_batches', 'length_sorted_batches',
            'Attention', 'FeedForward', 'Block', 'MAEConfig', 'MAEEncoder', 'random_patch_mask', 'MaskedAutoencoder',
            'masked_loss', 'PretrainConfig', 'warmup_cosine', 'autocast', 'reconstruction_report', 'pretrain_mae',
-           'load_mae_encoder', 'protein_vectors', 'symmetric_pair_features', 'linear_probe']
+           'config_hash', 'embedding_label', 'load_mae_encoder', 'protein_vectors', 'symmetric_pair_features',
+           'linear_probe']
 
 # %% ../nbs/03_mae_pretrain.ipynb #d784ebd0
 BERNETT_SPLITS = ("train", "val", "test")
 
 class PairError(ValueError):
-    "A pair table names proteins that have no sequence."
+    "A pair table is malformed or names proteins that have no sequence."
 
 def load_bernett_pairs(split: str # train | val | test
                       ) -> pd.DataFrame:
     "One Bernett gold-standard split as columns `a`, `b`, `label`."
     if split not in BERNETT_SPLITS: raise ValueError(f"unknown Bernett split {split!r}; choose from {BERNETT_SPLITS}")
-    df = pd.read_csv(data_path("ppi", f"bernett_gold_{split}_pairs.tsv.gz"), sep="\t")
-    return df.rename(columns={"uniprotID_A": "a", "uniprotID_B": "b"})[["a", "b", "label"]]
+    path = data_path("ppi", f"bernett_gold_{split}_pairs.tsv.gz")
+    df = pd.read_csv(path, sep="\t").rename(columns={"uniprotID_A": "a", "uniprotID_B": "b"})
+    if missing := [c for c in ("a", "b", "label") if c not in df]: raise PairError(f"{path}: missing column(s) {missing} (found {list(df.columns)})")
+    return df[["a", "b", "label"]]
 
 def load_bernett_sequences() -> dict[str, str]:
     "All 11,019 Bernett sequences (full length), validated by `protnb.embeddings.read_sequences`."
     from protnb.embeddings import read_sequences
     return read_sequences(data_path("ppi", "bernett_gold_sequences.tsv.gz"), id_col="uniprotID", seq_col="sequence")
 
+def _first_rows(mask: pd.Series, pairs: pd.DataFrame, col: str, n: int = 5) -> str:
+    plain = lambda v: v.item() if isinstance(v, np.generic) else v   # numpy scalars print as 2.0, not np.float64(2.0)
+    return ", ".join(f"row {i} ({plain(pairs.at[i, col])!r})" for i in mask[mask].index[:n]) + (" ..." if mask.sum() > n else "")
+
+def _check_pair_table(pairs: pd.DataFrame, name: str):
+    "Refuse, naming the column and rows, a table without columns a, b, label, an empty one, non-string ids and labels other than 0/1."
+    if not isinstance(pairs, pd.DataFrame): raise PairError(f"{name}: expected a pandas DataFrame with columns a, b, label, got {type(pairs).__name__}")
+    if missing := [c for c in ("a", "b", "label") if c not in pairs]: raise PairError(f"{name}: missing column(s) {missing} (found {list(pairs.columns)})")
+    if pairs.empty: raise PairError(f"{name}: the pair table is empty")
+    for col in ("a", "b"):
+        if (bad := ~pairs[col].map(lambda v: isinstance(v, str) and v != "")).any():
+            raise PairError(f"{name}: column {col!r} must hold protein ids (non-empty strings); {bad.sum()} do not: {_first_rows(bad, pairs, col)}")
+    if (bad := ~pairs.label.isin([0, 1]) | pairs.label.isna()).any():
+        raise PairError(f"{name}: column 'label' must be 0 or 1; {bad.sum()} row(s) are not: {_first_rows(bad, pairs, 'label')}")
+
 def check_pairs(pairs: pd.DataFrame, # columns a, b, label
                 known: Collection[str], # ids that have a sequence / embedding
                 name: str = "pairs", # shown in messages
                ) -> dict:
-    "Raise `PairError` listing unknown protein ids; report (and warn about) self-pairs and duplicate pairs."
+    "Raise `PairError` on a malformed table or unknown protein ids; report (and warn about) self-pairs and duplicate pairs."
+    _check_pair_table(pairs, name)
     unknown = sorted(set(pairs.a).union(pairs.b) - set(known))
     if unknown:
         raise PairError(f"{name}: {len(unknown)} protein id(s) have no sequence: {', '.join(unknown[:50])}" + (" ..." if len(unknown) > 50 else ""))
@@ -86,8 +105,15 @@ class PatchBank:
         self.offsets = torch.cumsum(self.lengths, 0) - self.lengths
         self.dim = arrays[0].shape[1]
         self.data = torch.cat([torch.as_tensor(np.concatenate(arrays), dtype=dtype), torch.zeros(1, self.dim, dtype=dtype)])
+        if bad := self.nonfinite_ids(): raise ValueError(f"non-finite values in the patch embeddings of {len(bad)} protein(s): {', '.join(bad[:20])}")
 
     def __len__(self): return len(self.ids)
+
+    def nonfinite_ids(self, ids: Iterable[str] | None = None) -> list[str]:
+        "Those of `ids` (default: all) whose patches hold NaN or infinity."
+        owner = torch.repeat_interleave(torch.arange(len(self.ids)), self.lengths)
+        bad = set(owner[~torch.isfinite(self.data[:-1]).all(1)].tolist())
+        return [i for i in (self.ids if ids is None else ids) if self.index[i] in bad]
 
     def rows(self, ids: Iterable[str]) -> torch.Tensor:
         "Row numbers of `ids`; unknown ids raise a `PairError` listing them."
@@ -309,14 +335,19 @@ def reconstruction_report(model: MaskedAutoencoder, bank: PatchBank, ids: Iterab
         n += k
     return {f"{k}_loss": v / n for k, v in tot.items()}
 
+def _nonfinite_note(bank: PatchBank, ids) -> str:
+    return f" (non-finite patches in protein(s) {', '.join(bad[:10])})" if (bad := bank.nonfinite_ids(ids)) else ""
+
+def _kept(ckpt: Path) -> str: return f"last good checkpoint kept: {ckpt if ckpt.exists() else 'none yet'}"
+
 def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
                  train_ids: list[str], # the pretraining corpus
                  val_ids: list[str], # held-out proteins for the reconstruction report
                  cfg: MAEConfig, tcfg: PretrainConfig,
-                 run_dir: str | Path, # checkpoints go here: mae_last.pt
+                 run_dir: str | Path, # checkpoints go here: mae_last.safetensors
                  device: str = "auto", resume: bool = True) -> tuple[MaskedAutoencoder, list[dict]]:
     "Pretrain a masked autoencoder; return it with one history record per epoch."
-    dev, ckpt = get_device(device), Path(run_dir)/"mae_last.pt"
+    dev, ckpt = get_device(device), Path(run_dir)/"mae_last.safetensors"
     ckpt.parent.mkdir(parents=True, exist_ok=True); set_seed(tcfg.seed)
     model, rows = MaskedAutoencoder(cfg), bank.rows(train_ids)
     mean, std = bank.stats(rows)
@@ -339,20 +370,32 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
             with autocast(dev, tcfg.amp):
                 loss = masked_loss(model(x, pad, mask).float(), model.encoder.standardize(x), mask, tcfg.loss, tcfg.huber_delta)
             if not torch.isfinite(loss):
-                raise FloatingPointError(f"non-finite MAE loss ({loss.item()}) at epoch {epoch + 1}, step {step + 1}; "
-                                         f"training stopped, last good checkpoint kept: {ckpt if ckpt.exists() else 'none yet'}")
+                raise FloatingPointError(f"non-finite MAE loss ({loss.item()}) at epoch {epoch + 1}, step {step + 1}"
+                                         f"{_nonfinite_note(bank, [bank.ids[r] for r in rows[b].tolist()])}; training stopped, {_kept(ckpt)}")
             opt.zero_grad(set_to_none=True); loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), tcfg.clip_norm)
             opt.step(); sched.step()
             tot += loss.item() * len(b); n += len(b)
         rec = dict(epoch=epoch + 1, train_loss=tot / n, lr=sched.get_last_lr()[0], seconds=time.time() - t0,
                    **{f"val_{k}": v for k, v in reconstruction_report(model, bank, val_ids, tcfg, device=dev).items()})
+        if not all(map(math.isfinite, rec.values())):   # never log or save an epoch whose validation went non-finite
+            raise FloatingPointError(f"non-finite validation loss at epoch {epoch + 1} ({ {k: v for k, v in rec.items() if not math.isfinite(v)} })"
+                                     f"{_nonfinite_note(bank, val_ids)}; this epoch was not saved, {_kept(ckpt)}")
         history.append(rec); log_metrics(run_dir, **rec)
         save_checkpoint(ckpt, model, cfg, optimizer=opt.state_dict(), scheduler=sched.state_dict(), generator=g.get_state(),
                         epoch=epoch + 1, history=history, pretrain=asdict(tcfg))
     return model, history
 
 # %% ../nbs/03_mae_pretrain.ipynb #a3b7385e
+def config_hash(config: Mapping) -> str:
+    "A short stable hash of a checkpoint's config (sorted-key JSON), so results can name the exact encoder they used."
+    import hashlib, json
+    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+def embedding_label(esm_name: str) -> str:
+    "How results name an embedding model: a random-weight ESM-2 says so, e.g. `tiny [random weights]`."
+    return f"{esm_name} [random weights]" if esm_name == "tiny" or esm_name.startswith("random-") else esm_name
+
 def load_mae_encoder(path: str | Path, # a checkpoint written by `pretrain_mae`
                      expected: MAEConfig | None = None, # refuse a checkpoint whose encoder or embeddings differ from this
                     ) -> MAEEncoder:
