@@ -118,14 +118,22 @@ def torch_load_safe(path: str | Path, # a file written by `torch.save`
                     trust_checkpoint: bool = False, # unpickle anything (runs code from the file): only for files you made or trust
                     map_location="cpu"):
     "`torch.load` with `weights_only=True` and an explicit allow-list; a file that needs any other global raises `UnsafeCheckpoint` naming it."
-    if trust_checkpoint: return torch.load(path, map_location=map_location, weights_only=False)
     try:
+        if trust_checkpoint: return torch.load(path, map_location=map_location, weights_only=False)
         with torch.serialization.safe_globals(list(allow)): return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
-        asked = re.findall(r"GLOBAL ([\w.]+)", str(e))   # torch names the first global it refused
-        what = f"it needs {asked[0]}, which is not a tensor or plain data and could run code" if asked else f"it is not tensors and plain data ({str(e).splitlines()[0]})"
-        raise UnsafeCheckpoint(f"{path}: refused to load: {what}. "
+        if not (asked := re.findall(r"GLOBAL ([\w.]+)", str(e))): raise _unreadable(path, e) from None   # torch names the first global it refused
+        raise UnsafeCheckpoint(f"{path}: refused to load: it needs {asked[0]}, which is not a tensor or plain data and could run code. "
                                "Pass trust_checkpoint=True (CLI: --trust-checkpoint) only if you know where the file comes from.") from None
+    except (RuntimeError, EOFError, ValueError, OSError, safetensors.SafetensorError) as e:   # torch reads *.safetensors with safetensors
+        if isinstance(e, FileNotFoundError): raise
+        raise _unreadable(path, e) from None
+
+def _unreadable(path, e: Exception) -> ValueError:
+    "A damaged file, or not a torch checkpoint (torch's own message is long: keep its first line)."
+    msg = str(e).split("WeightsUnpickler error:")[-1]
+    first = next((l.strip() for l in msg.splitlines() if l.strip() and not l.startswith(("Weights only load failed", "Please file an issue"))), "")
+    return ValueError(f"{path}: damaged or not a torch checkpoint ({type(e).__name__}: {first[:160]})")
 
 _TENSOR, _ARRAY, _TUPLE, _ITEMS = "__tensor__", "__ndarray__", "__tuple__", "__items__"
 
