@@ -17,10 +17,10 @@ from .mae_pretrain import (MAEConfig, MAEEncoder, Block, PatchBank, check_pairs,
 __all__ = ['V5_SIZES', 'CONJOINT_CLASSES', 'CTD_ATTRIBUTES', 'PHYSCHEM_SCALES', 'PSEAAC_SCALES', 'TM_WINDOW', 'TM_THRESHOLD',
            'FEATURE_GROUPS', 'DESCRIPTOR_VERSION', 'InteractionCrossAttention', 'InteractionMLPHead', 'PPIConfig',
            'PPIClassifier', 'create_ppi_classifier', 'MeanMLPConfig', 'MeanPoolMLP', 'TrainConfig', 'ppi_metrics',
-           'encode_bank', 'predict_ppi', 'train_ppi', 'sequence_features', 'feature_table', 'pair_feature_matrix',
-           'conjoint_triad', 'ctd', 'autocorrelation', 'pseaac', 'topology', 'sequence_descriptors', 'Descriptors',
-           'descriptor_table', 'feature_baseline', 'select_descriptor_groups', 'bootstrap_ci', 'paired_bootstrap',
-           'fmt_ci', 'load_b4ppi', 'covered_pairs']
+           'encode_bank', 'predict_ppi', 'train_ppi', 'sequence_features', 'pair_feature_matrix', 'conjoint_triad',
+           'ctd', 'autocorrelation', 'pseaac', 'topology', 'sequence_descriptors', 'Descriptors', 'descriptor_table',
+           'feature_baseline', 'select_descriptor_groups', 'bootstrap_ci', 'paired_bootstrap', 'fmt_ci', 'load_b4ppi',
+           'covered_pairs']
 
 # %% ../nbs/04_ppi_v5.ipynb #91d4b039
 class InteractionCrossAttention(nn.Module):
@@ -255,10 +255,6 @@ def sequence_features(seq: str) -> np.ndarray:
     pa = ProteinAnalysis(std)
     return np.concatenate([aac, dpc, [np.log10(len(seq)), pa.isoelectric_point(), pa.gravy(), pa.aromaticity(), pa.instability_index()]])
 
-def feature_table(seqs: Mapping[str, str]) -> dict[str, np.ndarray]:
-    "Sequence features of every protein."
-    return {i: sequence_features(s) for i, s in seqs.items()}
-
 def pair_feature_matrix(feats: Mapping[str, np.ndarray], pairs: pd.DataFrame) -> np.ndarray:
     "Element-wise min and max of the two proteins' features: the same row whichever protein comes first."
     u, v = np.stack([feats[i] for i in pairs.a]), np.stack([feats[i] for i in pairs.b])
@@ -360,7 +356,8 @@ FEATURE_GROUPS = ("base", "triad", "ctd", "autocorr", "paac", "topology")
 def sequence_descriptors(seq: str) -> dict[str, np.ndarray]:
     "All descriptor groups of one sequence: the 74 `base` features, conjoint triad, CTD, Moran/Geary autocorrelation, PseAAC, topology."
     b = np.frombuffer(seq.encode(), np.uint8)
-    aa = _AA_INDEX[b]; std = aa[aa >= 0]   # CTD, autocorrelation and PseAAC read the standard residues only
+    aa = _AA_INDEX[b]; std = aa[aa >= 0]   # CTD, autocorrelation, PseAAC and topology read the standard residues only
+    if not len(std): raise ValueError(f"no standard residue to describe in {seq[:30]!r}")
     return dict(base=sequence_features(seq), triad=conjoint_triad(_CT_INDEX[b]), ctd=ctd(std), autocorr=autocorrelation(std), paac=pseaac(std),
                 topology=topology(std))
 
@@ -392,7 +389,10 @@ def descriptor_table(seqs: Mapping[str, str], cache_dir: str | Path | None = Non
             with np.load(path, allow_pickle=False) as z:
                 if list(z["ids"]) == ids: return Descriptors(ids, {g: z[g] for g in FEATURE_GROUPS})
         except Exception as e: warnings.warn(f"{path}: unreadable descriptor cache ({type(e).__name__}: {e}); recomputing it")
-    rows = [sequence_descriptors(seqs[i]) for i in ids]
+    rows = []
+    for i in ids:
+        try: rows.append(sequence_descriptors(seqs[i]))
+        except ValueError as e: raise ValueError(f"{i}: {e}") from None
     d = Descriptors(ids, {g: np.stack([r[g] for r in rows]).astype(np.float32) for g in FEATURE_GROUPS})
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
