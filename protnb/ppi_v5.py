@@ -450,26 +450,32 @@ class _RankedScores:
         tp, fp = np.cumsum(pos[::-1]), np.cumsum(neg[::-1])
         return float((pos[::-1] / pos.sum() * tp / np.maximum(tp + fp, 1e-300)).sum())
 
-def _bootstrap_weights(y, n_boot: int, rng):
-    "`n_boot` bootstrap count vectors over the pairs, each resample holding both classes."
+def _bootstrap_weights(y, n_boot: int, rng, pairs: pd.DataFrame | None = None):
+    "`n_boot` bootstrap weight vectors over the pairs (resampling pairs, or proteins when `pairs` is given), each holding both classes."
     y = np.asarray(y)
     if len(np.unique(y)) < 2: raise ValueError(f"need both classes to bootstrap, got labels {np.unique(y).tolist()} in {len(y)} pairs")
+    if pairs is not None:   # pigeonhole bootstrap (Owen 2007): draw proteins, weigh each pair by the draws of both its proteins
+        ids, codes = np.unique(np.r_[pairs.a.to_numpy(), pairs.b.to_numpy()], return_inverse=True)
+        ia, ib = codes[:len(pairs)], codes[len(pairs):]
     done = 0
     while done < n_boot:
-        w = np.bincount(rng.integers(0, len(y), len(y)), minlength=len(y)).astype(float)
+        if pairs is None: w = np.bincount(rng.integers(0, len(y), len(y)), minlength=len(y)).astype(float)
+        else: c = np.bincount(rng.integers(0, len(ids), len(ids)), minlength=len(ids)).astype(float); w = c[ia] * c[ib]
         if 0 < (w * y).sum() < w.sum(): done += 1; yield w
 
-def bootstrap_ci(y, p, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict[str, tuple[float, float, float]]:
-    "AUROC and AUPRC with percentile bootstrap intervals over pairs: `{metric: (estimate, low, high)}`."
+def bootstrap_ci(y, p, n_boot: int = 1000, seed: int = 0, level: float = 0.95,
+                 pairs: pd.DataFrame | None = None, # the pairs (a, b) behind `y`: resample proteins, not pairs
+                ) -> dict[str, tuple[float, float, float]]:
+    "AUROC and AUPRC with percentile bootstrap intervals: `{metric: (estimate, low, high)}`."
     r, q = _RankedScores(y, p), [(1 - level) / 2, (1 + level) / 2]
-    reps = np.array([(r.auroc(w), r.auprc(w)) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed))])
+    reps = np.array([(r.auroc(w), r.auprc(w)) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed), pairs)])
     ones = np.ones(len(r.y))
     return {m: (est, *map(float, np.quantile(reps[:, k], q))) for k, (m, est) in enumerate((("auroc", r.auroc(ones)), ("auprc", r.auprc(ones))))}
 
-def paired_bootstrap(y, p1, p2, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict:
-    "AUROC(p1) - AUROC(p2) on the same pairs, resampled together: the difference, its interval and a two-sided bootstrap p-value."
+def paired_bootstrap(y, p1, p2, n_boot: int = 1000, seed: int = 0, level: float = 0.95, pairs: pd.DataFrame | None = None) -> dict:
+    "AUROC(p1) - AUROC(p2) on the same pairs, resampled together (pairs, or proteins with `pairs`): the difference, its interval and a two-sided bootstrap p-value."
     r1, r2 = _RankedScores(y, p1), _RankedScores(y, p2)
-    d = np.array([r1.auroc(w) - r2.auroc(w) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed))])
+    d = np.array([r1.auroc(w) - r2.auroc(w) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed), pairs)])
     lo, hi = np.quantile(d, [(1 - level) / 2, (1 + level) / 2]); ones = np.ones(len(r1.y))
     return dict(delta_auroc=r1.auroc(ones) - r2.auroc(ones), low=float(lo), high=float(hi),
                 p_value=float(min(1., 2 * min((d <= 0).mean(), (d >= 0).mean()))), n_boot=n_boot)
