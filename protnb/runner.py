@@ -61,7 +61,9 @@ def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
                 warnings.simplefilter("ignore")
                 try: params["esm_model"], note = esm_or_tiny(params["esm_model"], preset)
                 except FileNotFoundError as e: raise CommandError(f"{nb}: {e} Or pass --without-weights tiny to run with the random tiny ESM-2.") from None
-        if note: print(f"{nb}: warning: {note}", file=sys.stderr, flush=True)
+        if note:   # the full note once per process; later notebooks of a batch refer to it
+            print(f"{nb}: warning: " + (note if note not in _said else "the same ESM-2 weights are missing: running with 'tiny' (see above)"), file=sys.stderr, flush=True)
+            _said.add(note)
         rd = Path(out or repo_root()/"runs").resolve()/nb/datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         rd.mkdir(parents=True)
         params = {**params, "preset": preset, "run_dir": str(rd)}
@@ -76,10 +78,14 @@ def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
                                     kernel_manager_class=_kernel_manager(log))
             except pm.PapermillExecutionError as e:
                 status.done("failed")
-                raise NotebookFailed(f"{nb} failed in cell {e.cell_index + 1}: {e.ename}: {_first_lines(e.evalue)} "
-                                     f"(traceback in {rd/f'{nb}.ipynb'})") from None
+                err = NotebookFailed(f"{nb} failed in cell {e.cell_index + 1}: {e.ename}: {_first_lines(e.evalue)} "
+                                     f"(traceback in {rd/f'{nb}.ipynb'})")
+                err.run_dir = rd; raise err from None
+            except BaseException as e: e.run_dir = rd; raise   # an interrupted run: say where it was going
     if publish: publish_results(nb, rd)
     return rd
+
+_said: set[str] = set()   # weight notes already printed by this process
 
 def _first_lines(s: str, n: int = 2, width: int = 300) -> str:
     return " / ".join(str(s).strip().splitlines()[:n])[:width]
@@ -125,26 +131,36 @@ def _sections(src: Path) -> list[str]:
 
 def _clock(s: float) -> str: return f"{int(s) // 60}:{int(s) % 60:02d}"
 
+_METRICS = re.compile(r"^(\w+=\S+ ?){2,}$")   # what `log_metrics` prints, e.g. "epoch=3 train_loss=0.35 val_auroc=0.61"
+
+def _progress_line(msg: str) -> str:
+    "The last line of a notebook's output if it is a tqdm bar or a metrics line, else ''."
+    line = msg.strip().splitlines()[-1].split("\r")[-1].strip() if msg.strip() else ""
+    return line[:100] if "%|" in line or _METRICS.match(line) else ""
+
 class _Status(logging.Handler):
-    "A one-line status of a papermill run on stderr: notebook, cell i/N, section, elapsed time, the notebook's latest progress bar."
-    def __init__(self, nb: str, src: Path, show: bool = True, stream=None):
+    "A one-line status of a papermill run on stderr: notebook, cell i/N, section, elapsed time, the notebook's latest progress."
+    def __init__(self, nb: str, src: Path, show: bool = True, stream=None,
+                 every: float = 30 # off a terminal: a line per section, and progress at most this often (seconds)
+                ):
         super().__init__(logging.INFO)
-        self.nb, self.sections, self.show, self.stream = nb, _sections(src), show, stream or sys.stderr
+        self.nb, self.sections, self.show, self.stream, self.every = nb, _sections(src), show, stream or sys.stderr, every
         self.live = show and self.stream.isatty()   # redraw in place on a terminal; a line per section in a log
-        self.cell, self.bar, self.printed, self.t0, self.stop = 0, "", "", time.time(), threading.Event()
+        self.cell, self.bar, self.printed, self.printed_at, self.t0, self.stop = 0, "", (None, None), 0.0, time.time(), threading.Event()
     def line(self) -> str:
         sec = self.sections[self.cell - 1] if 0 < self.cell <= len(self.sections) else ""
         return " · ".join(filter(None, [self.nb, f"cell {self.cell}/{len(self.sections)}", sec, _clock(time.time() - self.t0), self.bar]))
-    def draw(self, force: bool = False):
+    def draw(self):
         if not self.show: return
-        if self.live: self.stream.write("\r\x1b[K" + self.line()[:shutil.get_terminal_size().columns - 1]); self.stream.flush()
-        elif force or (key := (self.cell and self.sections[self.cell - 1], self.bar)) != self.printed:
-            if not force: self.printed = key
+        if self.live: self.stream.write("\r\x1b[K" + self.line()[:shutil.get_terminal_size().columns - 1]); self.stream.flush(); return
+        section = self.sections[self.cell - 1] if self.cell else ""
+        if section != self.printed[0] or (self.bar != self.printed[1] and time.time() - self.printed_at >= self.every):
+            self.printed, self.printed_at = (section, self.bar), time.time()
             print(self.line(), file=self.stream, flush=True)
     def emit(self, record):
         msg = record.getMessage()
         if m := re.match(r"Executing Cell (\d+)", msg): self.cell, self.bar = min(int(m.group(1)), len(self.sections)), ""; self.draw()
-        elif record.levelno == logging.INFO and "%|" in msg: self.bar = msg.strip().splitlines()[-1].split("\r")[-1].strip(); self.draw()
+        elif record.levelno == logging.INFO and (line := _progress_line(msg)): self.bar = line; self.draw()
     def done(self, status: str):
         if self.show and not self.stop.is_set():
             self.stop.set()
@@ -197,7 +213,9 @@ def _main(argv):
             mine, notes = {k: v for k, v in over.items() if k in declared[nb]}, []
             for param, (src, key) in WIRING.get(nb, {}).items():   # hand on what an earlier notebook of this batch made
                 if src in runs and param not in mine:
-                    mine[param] = json.loads((runs[src]/"results.json").read_text())[key]
+                    try: mine[param] = json.loads((runs[src]/"results.json").read_text())[key]
+                    except (FileNotFoundError, KeyError):
+                        raise CommandError(f"{src} recorded no {key!r} in {runs[src]/'results.json'} for {nb}'s {param}; pass one with -p {param} PATH") from None
                     notes.append(f"{param}: written by {src} in this batch ({runs[src]}), passed on by protnb_run {a.notebook}")
             t0 = time.time(); rows.append([nb, "running", 0.0, ""])
             runs[nb] = run_nb(nb, a.preset, mine, a.out, a.without_weights or "", False, notes)
@@ -207,8 +225,7 @@ def _main(argv):
                 elif len(nbs) == 1: raise CommandError(f"{nb} wrote no results.json to publish ({runs[nb]})")
     except BaseException as e:
         if rows and rows[-1][1] == "running":
-            failed = re.search(r"\(traceback in (.+)\)$", str(e))
-            rows[-1][1:] = ["failed" if not isinstance(e, KeyboardInterrupt) else "interrupted", time.time() - t0, Path(failed.group(1)).parent if failed else ""]
+            rows[-1][1:] = ["interrupted" if isinstance(e, KeyboardInterrupt) else "failed", time.time() - t0, getattr(e, "run_dir", "")]
         raise
     finally:
         if rows: print(_summary(rows + [[nb, "not run", None, ""] for nb in nbs[len(rows):]]), flush=True)

@@ -1,5 +1,6 @@
 """The library from a plain `pip install` (a wheel, no clone): `import protnb` and `embed(..., model="tiny")` work from another
-directory, relative paths land in that directory, and the dataset readers ask for `PROTNB_DATA` (then work with it).
+directory, relative paths land in that directory, and the dataset readers ask for `PROTNB_DATA` (then work with it). The
+installed console script `protnb_embed` exits 0 on success and 1 on a bad record.
 
 Builds a wheel from a copy of the package files (so nothing is written into the repository), installs it with --no-deps
 into a temporary venv that sees this interpreter's packages (torch, fair-esm, ...), and runs a script there from an empty
@@ -46,5 +47,12 @@ def main():
                            capture_output=True, text=True, timeout=600)
         assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
         print(r.stdout.strip())
+        (d/"work"/"ok.fa").write_text(">P1\nMKTAYIAKQR\n"); (d/"work"/"bad.fa").write_text(">P1\nMK-V\n")
+        script = d/"venv"/"bin"/"protnb_embed"
+        r = subprocess.run([str(script), "ok.fa", "--model", "tiny", "--out", "cli_store"], cwd=d/"work", env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0 and '"computed": 1' in r.stdout and (d/"work"/"cli_store").is_dir(), (r.returncode, r.stdout, r.stderr[-2000:])
+        r = subprocess.run([str(script), "bad.fa", "--model", "tiny", "--out", "cli_store"], cwd=d/"work", env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 1 and r.stderr.startswith("protnb_embed: error: bad.fa: record 'P1'") and "Traceback" not in r.stderr, (r.returncode, r.stderr)
+        print("installed protnb_embed: exit 0 on success, 1 with a one-line error on a bad record")
 
 if __name__ == "__main__": main()
