@@ -195,7 +195,8 @@ def _read_checkpoint(path: Path, map_location, trust_checkpoint: bool) -> dict:
     except safetensors.SafetensorError as e: raise ValueError(f"{path}: damaged checkpoint ({e})") from None
     if "protnb_checkpoint" not in meta: raise ValueError(f"{path}: a safetensors file without protnb's config header (not written by save_checkpoint)")
     if map_location not in (None, "cpu"): tensors = {k: t.to(map_location) for k, t in tensors.items()}
-    return _from_plain(json.loads(meta["protnb_checkpoint"]), tensors)
+    try: return _from_plain(json.loads(meta["protnb_checkpoint"]), tensors)
+    except (ValueError, KeyError, TypeError) as e: raise ValueError(f"{path}: damaged checkpoint header ({type(e).__name__}: {e})") from None
 
 def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                     model: torch.nn.Module | None = None, # loaded in place when given
@@ -206,6 +207,8 @@ def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                    ) -> dict:
     "Load a checkpoint without running code from it, refusing a config or tensor-shape mismatch with a message naming each one."
     path = Path(path); ck = _read_checkpoint(path, map_location, trust_checkpoint)
+    if not (isinstance(ck, dict) and isinstance(ck.get("config"), dict) and isinstance(ck.get("state_dict"), dict)):
+        raise ValueError(f"{path}: not a protnb checkpoint (no config and state_dict; written by save_checkpoint?)")
     if expected is not None:
         exp = dataclasses.asdict(expected) if dataclasses.is_dataclass(expected) else dict(expected)
         if diff := config_diff(ck["config"], exp, keys): raise ConfigMismatch(f"{path} does not fit this model:\n  " + "\n  ".join(diff))
