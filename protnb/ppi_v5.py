@@ -15,12 +15,12 @@ from .mae_pretrain import (MAEConfig, MAEEncoder, Block, PatchBank, check_pairs,
 
 # %% auto #0
 __all__ = ['V5_SIZES', 'CONJOINT_CLASSES', 'CTD_ATTRIBUTES', 'PHYSCHEM_SCALES', 'PSEAAC_SCALES', 'TM_WINDOW', 'TM_THRESHOLD',
-           'FEATURE_GROUPS', 'DESCRIPTOR_VERSION', 'InteractionCrossAttention', 'InteractionMLPHead', 'PPIConfig',
-           'PPIClassifier', 'create_ppi_classifier', 'MeanMLPConfig', 'MeanPoolMLP', 'TrainConfig', 'ppi_metrics',
-           'encode_bank', 'predict_ppi', 'train_ppi', 'sequence_features', 'pair_feature_matrix', 'conjoint_triad',
-           'ctd', 'autocorrelation', 'pseaac', 'topology', 'sequence_descriptors', 'Descriptors', 'descriptor_table',
-           'feature_baseline', 'select_descriptor_groups', 'bootstrap_ci', 'paired_bootstrap', 'fmt_ci', 'load_b4ppi',
-           'covered_pairs']
+           'FEATURE_GROUPS', 'DESCRIPTOR_VERSION', 'KNOWN_GOOD_AUROC', 'InteractionCrossAttention',
+           'InteractionMLPHead', 'PPIConfig', 'PPIClassifier', 'create_ppi_classifier', 'MeanMLPConfig', 'MeanPoolMLP',
+           'TrainConfig', 'ppi_metrics', 'encode_bank', 'predict_ppi', 'train_ppi', 'sequence_features',
+           'pair_feature_matrix', 'conjoint_triad', 'ctd', 'autocorrelation', 'pseaac', 'topology',
+           'sequence_descriptors', 'Descriptors', 'descriptor_table', 'feature_baseline', 'select_descriptor_groups',
+           'bootstrap_ci', 'paired_bootstrap', 'fmt_ci', 'known_good_check', 'load_b4ppi', 'covered_pairs']
 
 # %% ../nbs/04_ppi_v5.ipynb #91d4b039
 class InteractionCrossAttention(nn.Module):
@@ -484,6 +484,20 @@ def fmt_ci(est_lo_hi, digits: int = 3) -> str:
     "`0.622 [0.617, 0.627]`"
     e, lo, hi = est_lo_hi; return f"{e:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
 
+
+# %% ../nbs/04_ppi_v5.ipynb #b476e1df
+KNOWN_GOOD_AUROC = 0.69   # ESM-2 mean-pooled MLP on all Bernett pairs (Bernett et al. 2024: 0.696)
+
+def known_good_check(auroc: tuple, # (estimate, low, high) of the mean-pooled MLP's test AUROC
+                     embeddings: str, # the embedding label, e.g. "esm2_t33_650M_UR50D" or "tiny [random weights]"
+                     max_proteins: int, # proteins sub-sampled for the embedding arms; 0 = the whole benchmark
+                     tolerance: float = 0.02) -> tuple[bool | None, str]:
+    "Whether the mean-pooled MLP reproduces the published ESM-2 number (None: the check does not apply here), and a sentence saying so."
+    if "random weights" in embeddings: return None, f"not applicable: {embeddings} embeddings carry no biology (mean-pooled MLP {fmt_ci(auroc)})"
+    if max_proteins: return None, f"not applicable on a {max_proteins}-protein subsample (mean-pooled MLP {fmt_ci(auroc)}); the full preset runs it"
+    ok = auroc[2] >= KNOWN_GOOD_AUROC - tolerance
+    return ok, (f"{'passed' if ok else 'FAILED'}: mean-pooled MLP on {embeddings}, all test pairs, AUROC {fmt_ci(auroc)} "
+                f"vs about {KNOWN_GOOD_AUROC} expected" + ("" if ok else "; do not interpret the V5 rows"))
 
 # %% ../nbs/04_ppi_v5.ipynb #de34a3b7
 def load_b4ppi() -> tuple[pd.DataFrame, dict[str, str]]:
