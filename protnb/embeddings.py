@@ -613,6 +613,8 @@ class EmbeddingStore:
             try: os.replace(os.path.join(idx.folder, f), target)
             except FileNotFoundError: continue      # another process moved it first
             done.append(f"{f} ({why})")
+        with idx.lock:
+            for f in [f for f in idx.damaged if f.rsplit(".", 1)[0] in stems]: del idx.damaged[f]   # moved: no longer hiding entries here
         if done:
             with open(self.root/"damaged"/"moved.log", "a") as log:
                 log.writelines(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{spec.tag}\t{d}\n" for d in done)
@@ -635,7 +637,9 @@ def _debris(folder: str, stale_s: float = STALE_AFTER_S) -> list[tuple[str, str]
     "Data files without an index and temporary files, older than `stale_s`: what a killed writer leaves."
     try: names = set(os.listdir(folder))
     except FileNotFoundError: return []
-    old = lambda n: time.time() - os.stat(os.path.join(folder, n)).st_mtime > stale_s
+    def old(n):
+        try: return time.time() - os.stat(os.path.join(folder, n)).st_mtime > stale_s
+        except FileNotFoundError: return False     # committed or moved meanwhile
     out = [(n, "data file without an index") for n in sorted(names) if n.endswith(".npy") and f"{n[:-4]}.json" not in names and old(n)]
     return out + [(n, "temporary file of a killed writer") for n in sorted(names) if n.endswith(".tmp") and old(n)]
 
@@ -791,16 +795,16 @@ class _Claims:
             if expired: p.unlink(missing_ok=True)
             elif set(self.tags) <= set(claim.get("tags", ())): out.update(claim.get("keys", ()))
         return out
-    def take(self, pending: list[tuple[str, str]], budget: int) -> tuple[list[str], list[tuple[str, str]]]:
-        "Claim the next unclaimed, unstored `(seq, key)`s, up to `budget` residues; return them and what is still to be stored."
+    def take(self, pending: list[tuple[str, str]], budget: int) -> tuple[list[str], list[tuple[str, str]], str | None]:
+        "Claim the next unclaimed, unstored `(seq, key)`s, up to `budget` residues; return them, what is still to be stored, and the claim file."
         with self.lock:
             others, idxs = self._claimed_by_others(), [self.store._index(sp).refresh(force=True) for sp in self.specs]
             chunk, rest, n = [], [], 0
             for i, (s, k) in enumerate(pending):
                 if all(k in idx.where for idx in idxs): continue      # stored meanwhile, by anyone
-                if k in others or (chunk and n + len(s) > budget): rest.append((s, k))
-                else: chunk.append((s, k)); n += len(s)
-                if n >= budget: rest += pending[i + 1:]; break
+                if k in others: rest.append((s, k)); continue
+                if chunk and n + len(s) > budget: rest += pending[i:]; break
+                chunk.append((s, k)); n += len(s)
             if chunk:
                 path = self.folder/f"{self.me['host']}-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
                 save_json({**self.me, "tags": self.tags, "keys": [k for _, k in chunk]}, path)
