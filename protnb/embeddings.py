@@ -1027,7 +1027,7 @@ def embed_main(argv: list[str] | None = None # command-line arguments
 def _return_freed_memory():
     "Have glibc serve allocations over 64 kB by mmap, which go back to the OS when freed (no-op without glibc)."
     # glibc raises its mmap threshold after large frees, and batch-sized arrays then come from a heap that does not shrink:
-    # per-residue runs grew to 1 GB peak RSS over 2,000 proteins that way (bench/RESULTS.md, "Memory")
+    # per-residue peak RSS at 8M: 719 -> 505 MB for 500 proteins, 1,024 -> 839 MB for 2,000 (bench/RESULTS.md, "Memory")
     try: import ctypes; ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 16)     # -3 = M_MMAP_THRESHOLD
     except (OSError, AttributeError): pass
 
