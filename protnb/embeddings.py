@@ -23,9 +23,10 @@ __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL
            'ENGINES', 'POOLS', 'PACK_VERSION', 'STALE_AFTER_S', 'STORE_DTYPES', 'CLAIM_LEASE_S', 'CLAIM_POLL_S',
            'CLAIM_BATCHES', 'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM',
            'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny', 'window_starts',
-           'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'pool_residues', 'EmbedSpec',
-           'sequence_key', 'StoreCorruption', 'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'sigterm_exits',
-           'embed_parser', 'embed_main', 'embed_cli']
+           'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'bf16_support',
+           'bf16_speedup', 'resolve_precision', 'pool_residues', 'EmbedSpec', 'sequence_key', 'StoreCorruption',
+           'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'sigterm_exits', 'embed_parser', 'embed_main',
+           'embed_cli']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 import unicodedata
@@ -362,8 +363,11 @@ def _attention_block(lyr, x, cos, sin, p: _Packing, heads: int):
     w = torch.cat([a.q_proj.weight, a.k_proj.weight, a.v_proj.weight])
     b = torch.cat([a.q_proj.bias, a.k_proj.bias, a.v_proj.bias])
     qkv = F.linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads)
+    if x.device.type == "cpu": qkv = qkv.float()   # CPU attention kernels are no faster in bfloat16, so attend in float32
     qkv[:, :2] = _rotary(qkv[:, :2], cos, sin)     # q and k take their positions, in place
-    return x + F.linear(_attend(qkv, p).reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
+    with torch.autocast(x.device.type, enabled=torch.is_autocast_enabled(x.device.type) and x.device.type != "cpu"):
+        o = _attend(qkv, p)
+    return x + F.linear(o.reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
 
 def _ffn_block(lyr, x):
     return x + F.linear(F.gelu(F.linear(_layer_norm(x, lyr.final_layer_norm), lyr.fc1.weight, lyr.fc1.bias)), lyr.fc2.weight, lyr.fc2.bias)
@@ -406,6 +410,52 @@ def protnb_forward(m: LoadedESM, # the model (fair-esm ESM2 weights)
     return torch.zeros(B * T, x.shape[-1], dtype=torch.float32, device=x.device).index_copy_(0, p.idx, x.float()).view(B, T, -1)
 
 ENGINES = {"protnb": protnb_forward, "fair-esm": esm_forward}
+
+# %% ../nbs/00_embeddings.ipynb #7a3e96c1
+def _cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> set[str]:
+    "The CPU's feature flags (empty where there is no cpuinfo file)."
+    try:
+        with open(cpuinfo) as f: return next((set(l.split(":", 1)[1].split()) for l in f if l.startswith("flags")), set())
+    except OSError: return set()
+
+def bf16_support(device: str | torch.device = "cpu") -> str | None:
+    "The hardware that makes bfloat16 matmuls fast on `device` (AMX, AVX512_BF16 or CUDA), or None."
+    device = torch.device(device)
+    if device.type == "cuda": return "CUDA" if torch.cuda.is_bf16_supported() else None
+    if device.type != "cpu": return None
+    flags, says = _cpu_flags(), lambda f: getattr(torch.cpu, f, lambda: False)()   # PyTorch's detection where there is no /proc
+    if "amx_bf16" in flags or (not flags and says("_is_amx_tile_supported")): return "AMX"
+    if "avx512_bf16" in flags or (not flags and says("_is_avx512_bf16_supported")): return "AVX512_BF16"
+    return None
+
+_SPEEDUPS: dict[tuple, float] = {}
+
+def bf16_speedup(m: LoadedESM, # the model: one layer of it is timed
+                 tokens: int = 1024, # tokens in the probe batch (sequences of 512)
+                 repeats: int = 3) -> float:
+    "float32 time over bfloat16 time for one layer of `m` on this device (best of `repeats`, alternating); measured once per process."
+    key = (str(m.device), m.embed_dim, m.model.attention_heads, tokens)
+    if key not in _SPEEDUPS:
+        rng = np.random.default_rng(0)
+        toks = tokenize(["".join(rng.choice(list(AMINO_ACIDS), 510)) for _ in range(max(1, tokens // 512))], m.alphabet)
+        times = {p: [] for p in ("float32", "bfloat16")}
+        for _ in range(repeats + 1):     # the first round warms up
+            for p, ts in times.items():
+                t = time.perf_counter(); protnb_forward(m, toks, 1, p)
+                if m.device.type == "cuda": torch.cuda.synchronize(m.device)
+                ts.append(time.perf_counter() - t)
+        _SPEEDUPS[key] = min(times["float32"][1:]) / min(times["bfloat16"][1:])
+    return _SPEEDUPS[key]
+
+def resolve_precision(precision: str, # float32, bfloat16, float16, or auto
+                      m: LoadedESM, engine: str = "protnb") -> tuple[str, str]:
+    "The compute precision to run and why: `auto` is bfloat16 where the hardware has it and a probe finds it faster, else float32."
+    if precision != "auto": return precision, "requested"
+    if engine != "protnb": return "float32", f"auto: engine {engine!r} computes in float32"
+    if (hw := bf16_support(m.device)) is None: return "float32", "auto: no bfloat16 matmul hardware (AMX, AVX512_BF16 or CUDA)"
+    s = bf16_speedup(m)
+    return ("bfloat16" if s >= 1.1 else "float32"), f"auto: {hw}; float32 / bfloat16 time of one layer = {s:.2f}"
+
 
 # %% ../nbs/00_embeddings.ipynb #bce74e8a
 POOLS = ("residue", "mean", "patch")
@@ -563,6 +613,8 @@ class EmbeddingStore:
             try: os.replace(os.path.join(idx.folder, f), target)
             except FileNotFoundError: continue      # another process moved it first
             done.append(f"{f} ({why})")
+        with idx.lock:
+            for f in [f for f in idx.damaged if f.rsplit(".", 1)[0] in stems]: del idx.damaged[f]   # moved: no longer hiding entries here
         if done:
             with open(self.root/"damaged"/"moved.log", "a") as log:
                 log.writelines(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{spec.tag}\t{d}\n" for d in done)
@@ -585,7 +637,9 @@ def _debris(folder: str, stale_s: float = STALE_AFTER_S) -> list[tuple[str, str]
     "Data files without an index and temporary files, older than `stale_s`: what a killed writer leaves."
     try: names = set(os.listdir(folder))
     except FileNotFoundError: return []
-    old = lambda n: time.time() - os.stat(os.path.join(folder, n)).st_mtime > stale_s
+    def old(n):
+        try: return time.time() - os.stat(os.path.join(folder, n)).st_mtime > stale_s
+        except FileNotFoundError: return False     # committed or moved meanwhile
     out = [(n, "data file without an index") for n in sorted(names) if n.endswith(".npy") and f"{n[:-4]}.json" not in names and old(n)]
     return out + [(n, "temporary file of a killed writer") for n in sorted(names) if n.endswith(".tmp") and old(n)]
 
@@ -701,8 +755,8 @@ def _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dty
     need(integer(world_size) and world_size >= 1, "world_size", "an integer >= 1", world_size)
     need(integer(rank) and 0 <= rank < world_size, "rank", f"an integer in [0, world_size={world_size})", rank)
     need(engine in ENGINES, "engine", f"one of {', '.join(ENGINES)}", engine)
-    need(precision in PRECISIONS, "precision", f"one of {', '.join(PRECISIONS)}", precision)
-    need(precision == "float32" or engine == "protnb", "precision", f"float32 with engine={engine!r} (reduced precision needs engine='protnb')", precision)
+    need(precision in PRECISIONS + ("auto",), "precision", f"one of {', '.join(PRECISIONS)}, auto", precision)
+    need(precision in ("float32", "auto") or engine == "protnb", "precision", f"float32 with engine={engine!r} (reduced precision needs engine='protnb')", precision)
 
 CLAIM_LEASE_S = 900      # a claim its holder has not renewed for this long expires (its holder died on another machine)
 CLAIM_POLL_S = 0.5       # how often a process whose remaining sequences are all claimed looks again
@@ -741,16 +795,16 @@ class _Claims:
             if expired: p.unlink(missing_ok=True)
             elif set(self.tags) <= set(claim.get("tags", ())): out.update(claim.get("keys", ()))
         return out
-    def take(self, pending: list[tuple[str, str]], budget: int) -> tuple[list[str], list[tuple[str, str]]]:
-        "Claim the next unclaimed, unstored `(seq, key)`s, up to `budget` residues; return them and what is still to be stored."
+    def take(self, pending: list[tuple[str, str]], budget: int) -> tuple[list[str], list[tuple[str, str]], str | None]:
+        "Claim the next unclaimed, unstored `(seq, key)`s, up to `budget` residues; return them, what is still to be stored, and the claim file."
         with self.lock:
             others, idxs = self._claimed_by_others(), [self.store._index(sp).refresh(force=True) for sp in self.specs]
             chunk, rest, n = [], [], 0
             for i, (s, k) in enumerate(pending):
                 if all(k in idx.where for idx in idxs): continue      # stored meanwhile, by anyone
-                if k in others or (chunk and n + len(s) > budget): rest.append((s, k))
-                else: chunk.append((s, k)); n += len(s)
-                if n >= budget: rest += pending[i + 1:]; break
+                if k in others: rest.append((s, k)); continue
+                if chunk and n + len(s) > budget: rest += pending[i:]; break
+                chunk.append((s, k)); n += len(s)
             if chunk:
                 path = self.folder/f"{self.me['host']}-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
                 save_json({**self.me, "tags": self.tags, "keys": [k for _, k in chunk]}, path)
@@ -793,7 +847,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
           rank: int = 0, world_size: int = 1, # shard of the work this process does
           show_progress: bool = True,
           engine: str = "protnb", # protnb (fast) or fair-esm (reference forward)
-          precision: str = "float32", # compute precision: float32, or bfloat16/float16 autocast (protnb engine)
+          precision: str = "float32", # compute precision: float32, bfloat16/float16 autocast (protnb engine), or auto
           trust_checkpoint: bool = False, # let `model` be a checkpoint file that needs more than tensors to load (runs code from it)
          ) -> Embeddings | dict[str, Embeddings]:
     "Embed sequences with ESM-2, reusing and filling `store`; return `{id: array}` (or `{pool: {id: array}}` for several poolings)."
@@ -801,6 +855,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision)
     seqs = read_sequences(seqs) if isinstance(seqs, (str, Path)) else validate_sequences(seqs)
     m = load_esm(model, device, trust_checkpoint)
+    precision, why = resolve_precision(precision, m, engine)
     specs = {p: EmbedSpec(m.name, resolve_layer(m, layer), p, patch_size, window, overlap, dtype, precision) for p in pools}
     store = EmbeddingStore(Path(store).expanduser()) if isinstance(store, (str, Path)) else store   # relative to the cwd
     mine = _shard(list(seqs.values()), rank, world_size)
@@ -837,7 +892,8 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     stats = {"sequences": len(seqs), "unique": len(set(seqs.values())), "this_rank": len(mine), "computed": len(todo),
              "reused": len(mine) - len(todo), "residues": n_res, "seconds": round(secs, 3),
              "store_seconds": round(check_s + (writer.blocked_s if writer else 0.0), 3), "waited_seconds": round(waited, 3),
-             "residues_per_s": round(n_res / secs, 1) if n_res else 0.0, "engine": engine}
+             "residues_per_s": round(n_res / secs, 1) if n_res else 0.0, "engine": engine,
+             "precision": precision, "precision_choice": why}
     if world_size > 1: seqs = {k: v for k, v in seqs.items() if v in set(mine)}
     out = {p: Embeddings(seqs, specs[p], None if arrays is None else arrays[p], store, stats) for p in pools}
     return out[pool] if isinstance(pool, str) else out
@@ -939,7 +995,8 @@ def embed_parser() -> argparse.ArgumentParser:
     ap.add_argument("--device", default="auto", help="auto (CUDA if present, else CPU), cpu, cuda or cuda:N")
     ap.add_argument("--fp16", action="store_true", help="store float16 instead of float32 (half the disk)")
     ap.add_argument("--engine", default="protnb", choices=list(ENGINES), help="protnb: protnb's fast forward; fair-esm: fair-esm's own forward (reference)")
-    ap.add_argument("--precision", default="float32", choices=PRECISIONS, help="compute precision (bfloat16/float16 autocast need --engine protnb)")
+    ap.add_argument("--precision", default="float32", choices=PRECISIONS + ("auto",), help="compute precision: float32; bfloat16/float16 "
+                    "autocast (need --engine protnb); auto: bfloat16 where the hardware has it and a probe finds it faster, else float32")
     ap.add_argument("--id-col", help="id column of a TSV/CSV input (default: found by name)")
     ap.add_argument("--seq-col", help="sequence column of a TSV/CSV input (default: found by name)")
     ap.add_argument("--trust-checkpoint", action="store_true", help="let --model be a checkpoint that needs more than tensors "
@@ -967,8 +1024,16 @@ def embed_main(argv: list[str] | None = None # command-line arguments
             print(json.dumps({"store": str(Path(res.store.root).resolve()), "spec": res.spec.tag, "rank": "all", "world_size": world_size, **total}), flush=True)
     return res
 
+def _return_freed_memory():
+    "Have glibc serve allocations over 64 kB by mmap, which go back to the OS when freed (no-op without glibc)."
+    # glibc raises its mmap threshold after large frees, and batch-sized arrays then come from a heap that does not shrink:
+    # per-residue peak RSS at 8M: 719 -> 505 MB for 500 proteins, 1,024 -> 839 MB for 2,000 (bench/RESULTS.md, "Memory")
+    try: import ctypes; ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 16)     # -3 = M_MMAP_THRESHOLD
+    except (OSError, AttributeError): pass
+
 def embed_cli(argv: list[str] | None = None) -> int:
     "The `protnb_embed` command: its exit status (0 on success; 1 with a one-line error on stderr)."
+    _return_freed_memory()     # the command owns its process, so it may set the allocator's policy
     return run_cli(embed_main, argv, "protnb_embed")
 
 # %% ../nbs/00_embeddings.ipynb #09cafaa6

@@ -15,12 +15,12 @@ from .mae_pretrain import (MAEConfig, MAEEncoder, Block, PatchBank, check_pairs,
 
 # %% auto #0
 __all__ = ['V5_SIZES', 'CONJOINT_CLASSES', 'CTD_ATTRIBUTES', 'PHYSCHEM_SCALES', 'PSEAAC_SCALES', 'TM_WINDOW', 'TM_THRESHOLD',
-           'FEATURE_GROUPS', 'DESCRIPTOR_VERSION', 'InteractionCrossAttention', 'InteractionMLPHead', 'PPIConfig',
-           'PPIClassifier', 'create_ppi_classifier', 'MeanMLPConfig', 'MeanPoolMLP', 'TrainConfig', 'ppi_metrics',
-           'encode_bank', 'predict_ppi', 'train_ppi', 'sequence_features', 'feature_table', 'pair_feature_matrix',
-           'conjoint_triad', 'ctd', 'autocorrelation', 'pseaac', 'topology', 'sequence_descriptors', 'Descriptors',
-           'descriptor_table', 'feature_baseline', 'select_descriptor_groups', 'bootstrap_ci', 'paired_bootstrap',
-           'fmt_ci', 'load_b4ppi', 'covered_pairs']
+           'FEATURE_GROUPS', 'DESCRIPTOR_VERSION', 'KNOWN_GOOD_AUROC', 'InteractionCrossAttention',
+           'InteractionMLPHead', 'PPIConfig', 'PPIClassifier', 'create_ppi_classifier', 'MeanMLPConfig', 'MeanPoolMLP',
+           'TrainConfig', 'ppi_metrics', 'encode_bank', 'predict_ppi', 'train_ppi', 'sequence_features',
+           'pair_feature_matrix', 'conjoint_triad', 'ctd', 'autocorrelation', 'pseaac', 'topology',
+           'sequence_descriptors', 'Descriptors', 'descriptor_table', 'feature_baseline', 'select_descriptor_groups',
+           'bootstrap_ci', 'paired_bootstrap', 'fmt_ci', 'known_good_check', 'load_b4ppi', 'covered_pairs']
 
 # %% ../nbs/04_ppi_v5.ipynb #91d4b039
 class InteractionCrossAttention(nn.Module):
@@ -255,10 +255,6 @@ def sequence_features(seq: str) -> np.ndarray:
     pa = ProteinAnalysis(std)
     return np.concatenate([aac, dpc, [np.log10(len(seq)), pa.isoelectric_point(), pa.gravy(), pa.aromaticity(), pa.instability_index()]])
 
-def feature_table(seqs: Mapping[str, str]) -> dict[str, np.ndarray]:
-    "Sequence features of every protein."
-    return {i: sequence_features(s) for i, s in seqs.items()}
-
 def pair_feature_matrix(feats: Mapping[str, np.ndarray], pairs: pd.DataFrame) -> np.ndarray:
     "Element-wise min and max of the two proteins' features: the same row whichever protein comes first."
     u, v = np.stack([feats[i] for i in pairs.a]), np.stack([feats[i] for i in pairs.b])
@@ -360,7 +356,8 @@ FEATURE_GROUPS = ("base", "triad", "ctd", "autocorr", "paac", "topology")
 def sequence_descriptors(seq: str) -> dict[str, np.ndarray]:
     "All descriptor groups of one sequence: the 74 `base` features, conjoint triad, CTD, Moran/Geary autocorrelation, PseAAC, topology."
     b = np.frombuffer(seq.encode(), np.uint8)
-    aa = _AA_INDEX[b]; std = aa[aa >= 0]   # CTD, autocorrelation and PseAAC read the standard residues only
+    aa = _AA_INDEX[b]; std = aa[aa >= 0]   # CTD, autocorrelation, PseAAC and topology read the standard residues only
+    if not len(std): raise ValueError(f"no standard residue to describe in {seq[:30]!r}")
     return dict(base=sequence_features(seq), triad=conjoint_triad(_CT_INDEX[b]), ctd=ctd(std), autocorr=autocorrelation(std), paac=pseaac(std),
                 topology=topology(std))
 
@@ -392,7 +389,10 @@ def descriptor_table(seqs: Mapping[str, str], cache_dir: str | Path | None = Non
             with np.load(path, allow_pickle=False) as z:
                 if list(z["ids"]) == ids: return Descriptors(ids, {g: z[g] for g in FEATURE_GROUPS})
         except Exception as e: warnings.warn(f"{path}: unreadable descriptor cache ({type(e).__name__}: {e}); recomputing it")
-    rows = [sequence_descriptors(seqs[i]) for i in ids]
+    rows = []
+    for i in ids:
+        try: rows.append(sequence_descriptors(seqs[i]))
+        except ValueError as e: raise ValueError(f"{i}: {e}") from None
     d = Descriptors(ids, {g: np.stack([r[g] for r in rows]).astype(np.float32) for g in FEATURE_GROUPS})
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -450,26 +450,32 @@ class _RankedScores:
         tp, fp = np.cumsum(pos[::-1]), np.cumsum(neg[::-1])
         return float((pos[::-1] / pos.sum() * tp / np.maximum(tp + fp, 1e-300)).sum())
 
-def _bootstrap_weights(y, n_boot: int, rng):
-    "`n_boot` bootstrap count vectors over the pairs, each resample holding both classes."
+def _bootstrap_weights(y, n_boot: int, rng, pairs: pd.DataFrame | None = None):
+    "`n_boot` bootstrap weight vectors over the pairs (resampling pairs, or proteins when `pairs` is given), each holding both classes."
     y = np.asarray(y)
     if len(np.unique(y)) < 2: raise ValueError(f"need both classes to bootstrap, got labels {np.unique(y).tolist()} in {len(y)} pairs")
+    if pairs is not None:   # pigeonhole bootstrap (Owen 2007): draw proteins, weigh each pair by the draws of both its proteins
+        ids, codes = np.unique(np.r_[pairs.a.to_numpy(), pairs.b.to_numpy()], return_inverse=True)
+        ia, ib = codes[:len(pairs)], codes[len(pairs):]
     done = 0
     while done < n_boot:
-        w = np.bincount(rng.integers(0, len(y), len(y)), minlength=len(y)).astype(float)
+        if pairs is None: w = np.bincount(rng.integers(0, len(y), len(y)), minlength=len(y)).astype(float)
+        else: c = np.bincount(rng.integers(0, len(ids), len(ids)), minlength=len(ids)).astype(float); w = c[ia] * c[ib]
         if 0 < (w * y).sum() < w.sum(): done += 1; yield w
 
-def bootstrap_ci(y, p, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict[str, tuple[float, float, float]]:
-    "AUROC and AUPRC with percentile bootstrap intervals over pairs: `{metric: (estimate, low, high)}`."
+def bootstrap_ci(y, p, n_boot: int = 1000, seed: int = 0, level: float = 0.95,
+                 pairs: pd.DataFrame | None = None, # the pairs (a, b) behind `y`: resample proteins, not pairs
+                ) -> dict[str, tuple[float, float, float]]:
+    "AUROC and AUPRC with percentile bootstrap intervals: `{metric: (estimate, low, high)}`."
     r, q = _RankedScores(y, p), [(1 - level) / 2, (1 + level) / 2]
-    reps = np.array([(r.auroc(w), r.auprc(w)) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed))])
+    reps = np.array([(r.auroc(w), r.auprc(w)) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed), pairs)])
     ones = np.ones(len(r.y))
     return {m: (est, *map(float, np.quantile(reps[:, k], q))) for k, (m, est) in enumerate((("auroc", r.auroc(ones)), ("auprc", r.auprc(ones))))}
 
-def paired_bootstrap(y, p1, p2, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict:
-    "AUROC(p1) - AUROC(p2) on the same pairs, resampled together: the difference, its interval and a two-sided bootstrap p-value."
+def paired_bootstrap(y, p1, p2, n_boot: int = 1000, seed: int = 0, level: float = 0.95, pairs: pd.DataFrame | None = None) -> dict:
+    "AUROC(p1) - AUROC(p2) on the same pairs, resampled together (pairs, or proteins with `pairs`): the difference, its interval and a two-sided bootstrap p-value."
     r1, r2 = _RankedScores(y, p1), _RankedScores(y, p2)
-    d = np.array([r1.auroc(w) - r2.auroc(w) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed))])
+    d = np.array([r1.auroc(w) - r2.auroc(w) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed), pairs)])
     lo, hi = np.quantile(d, [(1 - level) / 2, (1 + level) / 2]); ones = np.ones(len(r1.y))
     return dict(delta_auroc=r1.auroc(ones) - r2.auroc(ones), low=float(lo), high=float(hi),
                 p_value=float(min(1., 2 * min((d <= 0).mean(), (d >= 0).mean()))), n_boot=n_boot)
@@ -478,6 +484,20 @@ def fmt_ci(est_lo_hi, digits: int = 3) -> str:
     "`0.622 [0.617, 0.627]`"
     e, lo, hi = est_lo_hi; return f"{e:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
 
+
+# %% ../nbs/04_ppi_v5.ipynb #b476e1df
+KNOWN_GOOD_AUROC = 0.69   # ESM-2 mean-pooled MLP on all Bernett pairs (Bernett et al. 2024: 0.696)
+
+def known_good_check(auroc: tuple, # (estimate, low, high) of the mean-pooled MLP's test AUROC
+                     embeddings: str, # the embedding label, e.g. "esm2_t33_650M_UR50D" or "tiny [random weights]"
+                     max_proteins: int, # proteins sub-sampled for the embedding arms; 0 = the whole benchmark
+                     tolerance: float = 0.02) -> tuple[bool | None, str]:
+    "Whether the mean-pooled MLP reproduces the published ESM-2 number (None: the check does not apply here), and a sentence saying so."
+    if "random weights" in embeddings: return None, f"not applicable: {embeddings} embeddings carry no biology (mean-pooled MLP {fmt_ci(auroc)})"
+    if max_proteins: return None, f"not applicable on a {max_proteins}-protein subsample (mean-pooled MLP {fmt_ci(auroc)}); the full preset runs it"
+    ok = auroc[2] >= KNOWN_GOOD_AUROC - tolerance
+    return ok, (f"{'passed' if ok else 'FAILED'}: mean-pooled MLP on {embeddings}, all test pairs, AUROC {fmt_ci(auroc)} "
+                f"vs about {KNOWN_GOOD_AUROC} expected" + ("" if ok else "; do not interpret the V5 rows"))
 
 # %% ../nbs/04_ppi_v5.ipynb #de34a3b7
 def load_b4ppi() -> tuple[pd.DataFrame, dict[str, str]]:

@@ -61,7 +61,9 @@ def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
                 warnings.simplefilter("ignore")
                 try: params["esm_model"], note = esm_or_tiny(params["esm_model"], preset)
                 except FileNotFoundError as e: raise CommandError(f"{nb}: {e} Or pass --without-weights tiny to run with the random tiny ESM-2.") from None
-        if note: print(f"{nb}: warning: {note}", file=sys.stderr, flush=True)
+        if note:   # the full note once per process; later notebooks of a batch refer to it
+            print(f"{nb}: warning: " + (note if note not in _said else "the same ESM-2 weights are missing: running with 'tiny' (see above)"), file=sys.stderr, flush=True)
+            _said.add(note)
         rd = Path(out or repo_root()/"runs").resolve()/nb/datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         rd.mkdir(parents=True)
         params = {**params, "preset": preset, "run_dir": str(rd)}
@@ -76,10 +78,14 @@ def run_nb(nb: str, # notebook name without .ipynb, e.g. "01_tps_fusion"
                                     kernel_manager_class=_kernel_manager(log))
             except pm.PapermillExecutionError as e:
                 status.done("failed")
-                raise NotebookFailed(f"{nb} failed in cell {e.cell_index + 1}: {e.ename}: {_first_lines(e.evalue)} "
-                                     f"(traceback in {rd/f'{nb}.ipynb'})") from None
+                err = NotebookFailed(f"{nb} failed in cell {e.cell_index + 1}: {e.ename}: {_first_lines(e.evalue)} "
+                                     f"(traceback in {rd/f'{nb}.ipynb'})")
+                err.run_dir = rd; raise err from None
+            except BaseException as e: e.run_dir = rd; raise   # an interrupted run: say where it was going
     if publish: publish_results(nb, rd)
     return rd
+
+_said: set[str] = set()   # weight notes already printed by this process
 
 def _first_lines(s: str, n: int = 2, width: int = 300) -> str:
     return " / ".join(str(s).strip().splitlines()[:n])[:width]
@@ -219,8 +225,7 @@ def _main(argv):
                 elif len(nbs) == 1: raise CommandError(f"{nb} wrote no results.json to publish ({runs[nb]})")
     except BaseException as e:
         if rows and rows[-1][1] == "running":
-            failed = re.search(r"\(traceback in (.+)\)$", str(e))
-            rows[-1][1:] = ["failed" if not isinstance(e, KeyboardInterrupt) else "interrupted", time.time() - t0, Path(failed.group(1)).parent if failed else ""]
+            rows[-1][1:] = ["interrupted" if isinstance(e, KeyboardInterrupt) else "failed", time.time() - t0, getattr(e, "run_dir", "")]
         raise
     finally:
         if rows: print(_summary(rows + [[nb, "not run", None, ""] for nb in nbs[len(rows):]]), flush=True)

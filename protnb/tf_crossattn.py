@@ -4,13 +4,17 @@
 
 # %% ../nbs/02_tf_crossattn.ipynb #01ddb9e9
 from __future__ import annotations
+import dataclasses, re, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from scipy.stats import spearmanr
+from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import average_precision_score, r2_score, roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from Bio.SeqUtils.ProtParam import ProteinAnalysis
 from Bio.SeqUtils.ProtParamData import kd as KYTE_DOOLITTLE
@@ -18,13 +22,16 @@ from .utils import data_path, set_seed, get_device, progress
 from .embeddings import AMINO_ACIDS, validate_sequences, embed
 
 # %% auto #0
-__all__ = ['DOMAINS', 'AF_METRICS', 'INTERFACE_METRICS', 'KD_TABLE', 'AF_TABLE', 'SEED_SPLIT_TABLE', 'PairDataError', 'tile_id',
+__all__ = ['DOMAINS', 'AF_METRICS', 'INTERFACE_METRICS', 'KD_TABLE', 'AF_TABLE', 'SEED_SPLIT_TABLE', 'HELIX_PENALTY',
+           'COMPOSITION', 'GRAMMAR', 'SEQUENCE_FEATURES', 'AF_ALL', 'METRICS', 'PairDataError', 'tile_id',
            'read_kd_table', 'read_af_features', 'minmax_kd', 'build_pairs', 'residue_tokens', 'composition_features',
-           'pad_tokens', 'TokenTables', 'token_tables', 'VectorScaler', 'EnhancedFeatureProcessor', 'CrossAttention',
+           'charge_patterning', 'grammar_features', 'add_sequence_features', 'pad_tokens', 'TokenTables',
+           'token_tables', 'af_medians', 'impute_af', 'VectorScaler', 'EnhancedFeatureProcessor', 'CrossAttention',
            'CrossAttnConfig', 'masked_mean', 'TFBindingModel', 'TrainConfig', 'affinity_targets', 'censored_mse',
-           'binding_loss', 'CrossAttnPredictor', 'tile_batches', 'fit_crossattn', 'predict_domain_mean', 'predict_iptm',
-           'linear_features', 'predict_linear', 'grouped_folds', 'cross_validate', 'cv_metrics', 'summarise',
-           'seed_split_r2']
+           'binding_loss', 'CrossAttnPredictor', 'tile_batches', 'check_fit_args', 'fit_crossattn', 'crossattn_method',
+           'predict_domain_mean', 'predict_iptm', 'predict_af_missing', 'per_domain_sklearn', 'baseline_methods',
+           'grouped_folds', 'cross_validate', 'weighted_auroc', 'weighted_ap', 'weighted_spearman', 'tile_bootstrap',
+           'cv_metrics', 'interval', 'fmt_ci', 'summarise', 'paired_difference', 'seed_split_r2']
 
 # %% ../nbs/02_tf_crossattn.ipynb #1fe5b987
 DOMAINS = ("KIX", "NCBD", "TAZ1", "TAZ2")  # the isolated EP300 domains of Table 4, in a fixed order (= domain index)
@@ -52,6 +59,12 @@ def tile_id(variant_id: str) -> str:
     return variant_id.replace(";", "_")
 
 # %% ../nbs/02_tf_crossattn.ipynb #04187462
+def _numeric(t: pd.DataFrame, col: str, what: str, src: str) -> pd.Series:
+    "Column `col` as floats; a cell that is text rather than a number is refused, naming its rows."
+    x = pd.to_numeric(t[col], errors="coerce")
+    _name_rows(t, x.isna() & t[col].notna(), f"{what} is not a number", src, "Variant_ID")
+    return x
+
 def read_kd_table(path: str | Path | None = None, # Supplementary Table 4 (CSV); None -> the shipped copy
                   domains=DOMAINS, # EP300 domains to keep
                  ) -> pd.DataFrame:
@@ -63,12 +76,14 @@ def read_kd_table(path: str | Path | None = None, # Supplementary Table 4 (CSV);
     seqs = validate_sequences(zip(t["Variant_ID"].map(tile_id), t["Domain Sequence"]), source=src)
     rows = []
     for d in domains:
-        kd = t[f"P300 {d}"]
-        _name_rows(t, kd.notna() & ~(kd > 0), f"non-positive Kd for {d}", src, "Variant_ID")
+        kd, binder = _numeric(t, f"P300 {d}", f"Kd for {d}", src), _numeric(t, f"P300 {d} binder", f"binder call for {d}", src)
+        _name_rows(t, kd.notna() & ~(np.isfinite(kd) & (kd > 0)), f"Kd for {d} is not a positive finite number", src, "Variant_ID")
+        _name_rows(t, binder.notna() & ~binder.isin([0, 1]), f"binder call for {d} is not 0 or 1", src, "Variant_ID")
+        _name_rows(t, kd.notna() & binder.isna(), f"measured Kd for {d} without a binder call", src, "Variant_ID")
+        _name_rows(t, kd.isna() & (binder == 1), f"binder call for {d} without a Kd (a binder must have been measured)", src, "Variant_ID")
         m = kd.notna()
         rows.append(pd.DataFrame({"tile": t.loc[m, "Variant_ID"].map(tile_id), "domain": d, "kd_nM": kd[m],
-                                  "censored": np.isclose(kd[m], kd.max(), rtol=1e-9, atol=0),
-                                  "binder": t.loc[m, f"P300 {d} binder"].astype(int)}))
+                                  "censored": np.isclose(kd[m], kd.max(), rtol=1e-9, atol=0), "binder": binder[m].astype(int)}))
     pairs = pd.concat(rows, ignore_index=True)
     pairs["gene"] = pairs["tile"].str.rsplit("_", n=1).str[0]
     pairs["ln_kd"] = np.log(pairs["kd_nM"])
@@ -121,6 +136,9 @@ def build_pairs(kd_path=None, # Supplementary Table 4; None -> shipped copy
 
 # %% ../nbs/02_tf_crossattn.ipynb #038bbf9e
 _CHARGE = {"K": 1.0, "R": 1.0, "H": 0.1, "D": -1.0, "E": -1.0}
+# Pace & Scholtz (1998, Biophys J 75:422) helix propensity: ΔΔG (kcal/mol) relative to Ala; lower = more helical
+HELIX_PENALTY = dict(A=0.0, L=0.21, R=0.21, M=0.24, K=0.26, Q=0.39, E=0.40, I=0.41, W=0.49, S=0.50, Y=0.53, F=0.54, H=0.61,
+                     V=0.61, N=0.65, T=0.66, C=0.68, D=0.69, G=1.00, P=3.16)
 
 def residue_tokens(seq: str # a validated protein sequence
                   ) -> np.ndarray:
@@ -135,6 +153,45 @@ def composition_features(seq: str) -> dict[str, float]:
     return {**{f"frac_{a}": c[a] / n for a in AMINO_ACIDS},
             "ncpr": (c["K"] + c["R"] - c["D"] - c["E"]) / n, "gravy": pa.gravy(), "aromaticity": pa.aromaticity(),
             "n_WFYL": c["W"] + c["F"] + c["Y"] + c["L"], "n_DE": c["D"] + c["E"], "length": n}
+
+def charge_patterning(seq: str, blob: int = 5) -> float:
+    "κ-like charge patterning (after Das & Pappu 2013): blob charge asymmetry over that of the same residues fully segregated; 0 well mixed, 1 segregated."
+    q = np.array([1 if a in "KR" else -1 if a in "DE" else 0 for a in seq])
+    if len(q) < blob or not (q > 0).any() or not (q < 0).any(): return 0.0
+    def delta(x):
+        w = np.lib.stride_tricks.sliding_window_view(x, blob); fp, fm = (w > 0).mean(1), (w < 0).mean(1)
+        sigma = lambda p, m: np.divide((p - m) ** 2, p + m, out=np.zeros_like(p, dtype=float), where=(p + m) > 0)
+        return float(((sigma(fp, fm) - sigma(np.mean(x > 0), np.mean(x < 0))) ** 2).mean())
+    return delta(q) / delta(np.sort(q)[::-1])   # segregated: positives, neutrals, negatives
+
+def _near(mask: np.ndarray, k: int) -> np.ndarray:
+    "Positions with a True of `mask` within `k` residues (either side)."
+    return np.convolve(mask.astype(float), np.ones(2 * k + 1), "same") > 0
+
+def grammar_features(seq: str) -> dict[str, float]:
+    "Activation-domain grammar of a tile: acidic/aromatic patterning, W/F/L/Y spacing, ΦxxΦΦ motifs, NCPR, FCR, κ-like patterning, helix propensity."
+    n = len(seq); s = np.array(list(seq))
+    acid, arom, anchor = np.isin(s, list("DE")), np.isin(s, list("FWY")), np.isin(s, list("WFLY"))
+    gaps = np.diff(np.flatnonzero(anchor)) if anchor.sum() > 1 else np.array([n])
+    helix = np.array([HELIX_PENALTY[a] for a in seq]); w = min(12, n)
+    return {"frac_acidic": acid.mean(), "frac_aromatic": arom.mean(), "frac_WFLY": anchor.mean(),
+            "WFLY_gap_mean": gaps.mean(), "WFLY_gap_min": gaps.min(),
+            "WFLY_near_acidic": (anchor & _near(acid, 3)).sum() / max(anchor.sum(), 1),
+            "aromatic_near_acidic": (arom & _near(acid, 3)).sum() / max(arom.sum(), 1),
+            "n_PhixxPhiPhi": len(re.findall(r"(?=[WFLYIMV]..[WFLYIMV][WFLYIMV])", seq)),
+            "ncpr": (np.isin(s, list("KR")).sum() - acid.sum()) / n, "fcr": (np.isin(s, list("KR")).sum() + acid.sum()) / n,
+            "kappa": charge_patterning(seq),
+            "helix_mean": -helix.mean(), "helix_best12": -np.convolve(helix, np.ones(w) / w, "valid").min()}
+
+COMPOSITION = list(composition_features("ACDEFGHIKLMNPQRSTVWY"))
+GRAMMAR = list(grammar_features("ACDEFGHIKLMNPQRSTVWY"))
+SEQUENCE_FEATURES = list(dict.fromkeys(COMPOSITION + GRAMMAR))   # both, NCPR once
+
+def add_sequence_features(pairs: pd.DataFrame) -> pd.DataFrame:
+    "`pairs` with the composition and grammar columns of each pair's tile (computed once per tile)."
+    seqs = pairs.drop_duplicates("tile").set_index("tile")["tile_seq"]
+    feats = pd.DataFrame([{**composition_features(s), **grammar_features(s)} for s in seqs], index=seqs.index)
+    return pairs.drop(columns=[c for c in feats.columns if c in pairs.columns]).join(feats, on="tile")
 
 # %% ../nbs/02_tf_crossattn.ipynb #0446498e
 def pad_tokens(arrays: list[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -166,22 +223,34 @@ def token_tables(tile_seqs: dict[str, str], # tile id -> sequence
     return TokenTables(list(tile_seqs), *pad_tokens(tx), *pad_tokens(dx), source=source)
 
 # %% ../nbs/02_tf_crossattn.ipynb #9903d4f8
+AF_ALL = AF_METRICS + INTERFACE_METRICS
+
+def af_medians(train: pd.DataFrame) -> pd.DataFrame:
+    "Per-domain medians of the AF/interface metrics over the training pairs that have them: the values that fill missing pairs."
+    return train[train.has_af == 1].groupby("domain")[AF_ALL].median()
+
+def impute_af(pairs: pd.DataFrame, medians: pd.DataFrame) -> pd.DataFrame:
+    "The AF/interface metrics of `pairs`, a missing pair filled with its domain's training median."
+    fill = medians.reindex(pairs["domain"]).set_axis(pairs.index)
+    out = pairs[AF_ALL].fillna(fill)
+    if out.isna().any(axis=None):
+        raise PairDataError(f"no training pair with AlphaFold metrics for domain(s) {sorted(pairs.loc[out.isna().any(axis=1), 'domain'].unique())}: nothing to impute from")
+    return out
+
 @dataclass
 class VectorScaler:
-    "Standardise AF and interface metrics with training-row statistics (pairs without AF excluded); masked entries become 0."
-    af: StandardScaler; iface: StandardScaler
+    "Fill missing AF/interface metrics with training-fold per-domain medians, then standardise with training statistics."
+    medians: pd.DataFrame; af: StandardScaler; iface: StandardScaler
 
     @classmethod
     def fit(cls, pairs: pd.DataFrame):
-        with_af = pairs[pairs.has_af == 1]
-        return cls(StandardScaler().fit(with_af[AF_METRICS].values), StandardScaler().fit(with_af[INTERFACE_METRICS].values))
+        med = af_medians(pairs); x = impute_af(pairs, med)
+        return cls(med, StandardScaler().fit(x[AF_METRICS].values), StandardScaler().fit(x[INTERFACE_METRICS].values))
 
     def transform(self, pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        "(N, 7) AF metrics + `has_af` indicator, (N, 10) interface metrics; zeros where AF is missing."
-        has = pairs["has_af"].values[:, None].astype(np.float32)
-        af = np.nan_to_num(self.af.transform(pairs[AF_METRICS].values)) * has
-        iface = np.nan_to_num(self.iface.transform(pairs[INTERFACE_METRICS].values)) * has
-        return np.concatenate([af, has], 1).astype(np.float32), iface.astype(np.float32)
+        "(N, 6) AF metrics and (N, 10) interface metrics, imputed and standardised."
+        x = impute_af(pairs, self.medians)
+        return self.af.transform(x[AF_METRICS].values).astype(np.float32), self.iface.transform(x[INTERFACE_METRICS].values).astype(np.float32)
 
 # %% ../nbs/02_tf_crossattn.ipynb #35030e17
 class EnhancedFeatureProcessor(nn.Module):
@@ -214,11 +283,12 @@ class CrossAttention(nn.Module):
 # %% ../nbs/02_tf_crossattn.ipynb #db5ae844
 @dataclass
 class CrossAttnConfig:
-    "Everything that builds a `TFBindingModel` (stored in its checkpoints)."
+    "Everything that builds a `TFBindingModel`."
     token_dim: int = 23 # residue-token width: 23 for `residue_tokens`, the ESM embedding size otherwise
-    af_dim: int = len(AF_METRICS) + 1 # AF metrics + has_af indicator
+    af_dim: int = len(AF_METRICS) # AF metrics (missing ones imputed; no missingness indicator)
     iface_dim: int = len(INTERFACE_METRICS)
     n_domains: int = len(DOMAINS)
+    wide_dim: int = 0 # > 0 (= len(SEQUENCE_FEATURES)): add a per-domain linear part on tile sequence features + AF/interface metrics (wide & deep)
     d_model: int = 32
     num_heads: int = 4
     encoder_layers: int = 1
@@ -246,14 +316,15 @@ class TFBindingModel(nn.Module):
         self.gate, self.fuse_norm = nn.Linear(n, n), nn.LayerNorm(n)
         self.head = nn.Sequential(nn.Linear(n, d), nn.GELU(), nn.Dropout(cfg.dropout), nn.Linear(d, 2))
         self.domain_bias = nn.Embedding(cfg.n_domains, 2); nn.init.zeros_(self.domain_bias.weight)
+        self.wide = nn.Linear(cfg.wide_dim + cfg.af_dim + cfg.iface_dim, 2 * cfg.n_domains) if cfg.wide_dim else None
 
     def encode_tokens(self, proc, x, mask):
         "Per-token processing, then the shared encoder with a residual around it."
         h = proc(x)
         return h + self.encoder(h, src_key_padding_mask=~mask)
 
-    def forward(self, tile_x, tile_mask, tile_idx, dom_x, dom_mask, domain_idx, af, iface, return_attention=False):
-        "Token tables tile_x (n_tiles, Lt, T) and dom_x (n_domains, Ld, T) are encoded once and indexed per pair by tile_idx, domain_idx (B,); af (B, A); iface (B, I)."
+    def forward(self, tile_x, tile_mask, tile_idx, dom_x, dom_mask, domain_idx, af, iface, wide_x=None, return_attention=False):
+        "Token tables tile_x (n_tiles, Lt, T) and dom_x (n_domains, Ld, T) are encoded once and indexed per pair by tile_idx, domain_idx (B,); af (B, A); iface (B, I); wide_x (B, wide_dim)."
         th = self.encode_tokens(self.tile_proc, tile_x, tile_mask)[tile_idx]; tile_mask = tile_mask[tile_idx]
         dh = self.encode_tokens(self.dom_proc, dom_x, dom_mask)[domain_idx]; dm = dom_mask[domain_idx]
         a, i = self.af_proc(af), self.iface_proc(iface)
@@ -264,6 +335,9 @@ class TFBindingModel(nn.Module):
         combined = torch.cat([masked_mean(th, tile_mask), masked_mean(dh, dm), a, i, c, x_ti[:, 0], x_ta[:, 0], x_da[:, 0]], -1)
         fused = self.fuse_norm(combined * torch.sigmoid(self.gate(combined)))
         logits = self.head(fused) + self.domain_bias(domain_idx)
+        if self.wide is not None:   # the linear part: one weight vector per domain and output
+            w = self.wide(torch.cat([wide_x, af, iface], -1)).view(-1, self.cfg.n_domains, 2)
+            logits = logits + w[torch.arange(len(w), device=w.device), domain_idx]
         if return_attention: return logits, {"tile_x_iface": w_ti[:, 0], "tile_x_af": w_ta[:, 0], "domain_x_af": w_da[:, 0]}
         return logits
 
@@ -276,6 +350,7 @@ class TrainConfig:
     lr: float = 2e-3
     weight_decay: float = 1e-2
     affinity_weight: float = 1.0 # weight of the affinity loss next to the binder BCE
+    wide_l2: float = 0.05 # L2 penalty on the weights of the linear part (wide & deep), in units of the mean loss
     target: str = "ln_kd" # "ln_kd" (censored, the honest target) or "minmax_kd" (the seed's label)
     seed: int = 0
     device: str = "auto"
@@ -296,21 +371,23 @@ def binding_loss(logits, binder, y, censored, affinity_weight=1.0):
 # %% ../nbs/02_tf_crossattn.ipynb #a3dfdc8b
 @dataclass
 class CrossAttnPredictor:
-    "A trained model with the training-fold scaler and target range."
+    "A trained model with the training-fold scalers and target range."
     model: TFBindingModel; scaler: VectorScaler; tokens: TokenTables; lo: float; hi: float; target: str; device: torch.device
+    wide_scaler: StandardScaler | None = None # standardises SEQUENCE_FEATURES for the linear part (wide & deep)
 
     def _inputs(self, pairs: pd.DataFrame):
         af, iface = self.scaler.transform(pairs)
         ti = torch.tensor(pairs["tile"].map({t: i for i, t in enumerate(self.tokens.tiles)}).values)
         di = torch.tensor(pairs["domain"].map({d: i for i, d in enumerate(DOMAINS)}).values)
-        return ti, di, torch.as_tensor(af), torch.as_tensor(iface)
+        wx = self.wide_scaler.transform(pairs[SEQUENCE_FEATURES].values).astype(np.float32) if self.wide_scaler else np.zeros((len(pairs), 0), np.float32)
+        return ti, di, torch.as_tensor(af), torch.as_tensor(iface), torch.as_tensor(wx)
 
-    def forward(self, ti, di, af, iface, return_attention=False):
+    def forward(self, ti, di, af, iface, wx, return_attention=False):
         "Model outputs for pairs given as tile/domain indices and scaled vectors; each distinct tile is encoded once."
         tk, dev = self.tokens, self.device
         u, inv = torch.unique(ti, return_inverse=True)
         return self.model(tk.tile_x[u].to(dev), tk.tile_mask[u].to(dev), inv.to(dev), tk.dom_x.to(dev), tk.dom_mask.to(dev),
-                          di.to(dev), af.to(dev), iface.to(dev), return_attention=return_attention)
+                          di.to(dev), af.to(dev), iface.to(dev), wx.to(dev), return_attention=return_attention)
 
     def logits(self, pairs: pd.DataFrame, return_attention=False):
         "Raw outputs (and attention weights) for `pairs`, in eval mode."
@@ -332,17 +409,47 @@ def tile_batches(tile_idx: torch.Tensor, # (N,) tile index of each pair
     per = max(1, round(batch_size * len(tiles) / len(tile_idx)))
     for chunk in tiles.split(per): yield torch.nonzero(torch.isin(tile_idx, chunk)).squeeze(1)
 
+def _pair_names(pairs: pd.DataFrame, mask) -> str:
+    "Up to five `tile/domain` names of the pairs where `mask` holds."
+    ids = (pairs["tile"] + "/" + pairs["domain"])[np.asarray(mask)].tolist()
+    return ", ".join(ids[:5]) + (f" (+{len(ids) - 5} more)" if len(ids) > 5 else "")
+
+def check_fit_args(train: pd.DataFrame, tokens: TokenTables, cfg: "CrossAttnConfig", tc: "TrainConfig"):
+    "Refuse arguments `fit_crossattn` cannot train on, naming the parameter or the pairs."
+    for name, ok, allowed in [("epochs", isinstance(tc.epochs, int) and tc.epochs >= 1, "an integer >= 1"),
+                              ("batch_size", isinstance(tc.batch_size, int) and tc.batch_size >= 1, "an integer >= 1"),
+                              ("lr", np.isfinite(tc.lr) and tc.lr > 0, "a positive number"),
+                              ("weight_decay", np.isfinite(tc.weight_decay) and tc.weight_decay >= 0, "a number >= 0"),
+                              ("affinity_weight", np.isfinite(tc.affinity_weight) and tc.affinity_weight >= 0, "a number >= 0"),
+                              ("wide_l2", np.isfinite(tc.wide_l2) and tc.wide_l2 >= 0, "a number >= 0"),
+                              ("target", tc.target in ("ln_kd", "minmax_kd"), "'ln_kd' or 'minmax_kd'")]:
+        if not ok: raise ValueError(f"TrainConfig.{name}={getattr(tc, name)!r}: must be {allowed}")
+    if len(train) == 0: raise ValueError("fit_crossattn: `train` has no pairs")
+    _require_columns(train, ["tile", "domain", "binder", "ln_kd", "censored", "has_af"] + AF_ALL, "fit_crossattn train")
+    if cfg.wide_dim and cfg.wide_dim != len(SEQUENCE_FEATURES): raise ValueError(f"CrossAttnConfig.wide_dim={cfg.wide_dim}: must be 0 or len(SEQUENCE_FEATURES) = {len(SEQUENCE_FEATURES)}")
+    if cfg.wide_dim and (missing := [c for c in SEQUENCE_FEATURES if c not in train.columns]): raise PairDataError(f"fit_crossattn train: the linear part needs the sequence features ({missing[0]!r}, ...): add them with add_sequence_features")
+    if cfg.token_dim != tokens.tile_x.shape[-1]: raise ValueError(f"CrossAttnConfig.token_dim={cfg.token_dim} but the tokens ({tokens.source}) are {tokens.tile_x.shape[-1]}-d")
+    if unknown := sorted(set(train["tile"]) - set(tokens.tiles)): raise PairDataError(f"tiles without tokens: {', '.join(unknown[:5])}")
+    checks = [(~train["domain"].isin(DOMAINS), "unknown domain"), (~train["binder"].isin([0, 1]), "binder call not 0/1"),
+              (~np.isfinite(train["ln_kd"].astype(float)), "non-finite ln Kd"),
+              ((train["has_af"] == 1) & ~np.isfinite(train[AF_ALL].astype(float)).all(axis=1), "non-finite AlphaFold/interface metric")]
+    if tc.target == "minmax_kd": checks.append((~np.isfinite(train["minmax_kd"].astype(float)), "no min-max Kd (it exists only for the seed's 589 pairs)"))
+    for mask, why in checks:
+        if mask.any(): raise PairDataError(f"fit_crossattn: {why} in {int(mask.sum())} training pair(s): {_pair_names(train, mask)}")
+    idx = [tokens.tiles.index(t) for t in train["tile"].unique()]
+    if bad := [tokens.tiles[i] for i in idx if not torch.isfinite(tokens.tile_x[i]).all()]: raise PairDataError(f"fit_crossattn: non-finite residue tokens ({tokens.source}) for tile(s) {', '.join(bad[:5])}")
+    if not torch.isfinite(tokens.dom_x).all(): raise PairDataError(f"fit_crossattn: non-finite domain tokens ({tokens.source})")
+
 def fit_crossattn(train: pd.DataFrame, # training pairs (as built by `build_pairs`)
                   tokens: TokenTables, # residue tokens of the tiles and domains
                   cfg: CrossAttnConfig, tc: TrainConfig) -> CrossAttnPredictor:
-    "Train a `TFBindingModel` on `train` with scalers and target range fitted on `train` only."
+    "Train a `TFBindingModel` on `train` with scalers and target range fitted on `train` only; stops on a non-finite loss."
+    check_fit_args(train, tokens, cfg, tc)
     set_seed(tc.seed); dev = get_device(tc.device)
-    if tc.target == "ln_kd": lo, hi = float(train["ln_kd"].min()), float(train["ln_kd"].max())
-    elif tc.target == "minmax_kd": lo, hi = 0.0, 1.0
-    else: raise ValueError(f"unknown target {tc.target!r}: use 'ln_kd' or 'minmax_kd'")
-    if tc.target == "minmax_kd" and train["minmax_kd"].isna().any(): raise PairDataError("the min-max target exists only for the seed's 589 pairs")
-    pred = CrossAttnPredictor(TFBindingModel(cfg).to(dev), VectorScaler.fit(train), tokens, lo, hi, tc.target, dev)
-    ti, di, af, iface = pred._inputs(train)
+    lo, hi = (float(train["ln_kd"].min()), float(train["ln_kd"].max())) if tc.target == "ln_kd" else (0.0, 1.0)
+    wide = StandardScaler().fit(train[SEQUENCE_FEATURES].values) if cfg.wide_dim else None
+    pred = CrossAttnPredictor(TFBindingModel(cfg).to(dev), VectorScaler.fit(train), tokens, lo, hi, tc.target, dev, wide)
+    ti, di, af, iface, wx = pred._inputs(train)
     y = torch.tensor(affinity_targets(train, lo, hi) if tc.target == "ln_kd" else train["minmax_kd"].to_numpy(np.float32))
     cens = torch.tensor(train["censored"].to_numpy(bool) if tc.target == "ln_kd" else np.zeros(len(train), bool))
     binder = torch.tensor(train["binder"].to_numpy(np.float32))
@@ -350,13 +457,29 @@ def fit_crossattn(train: pd.DataFrame, # training pairs (as built by `build_pair
     g = torch.Generator().manual_seed(tc.seed)
     batches = lambda: list(tile_batches(ti, tc.batch_size, g))
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=tc.lr, total_steps=tc.epochs * len(batches()) + 1)
-    for _ in range(tc.epochs):
+    for epoch in range(1, tc.epochs + 1):
         pred.model.train()
         for b in batches():
-            logits = pred.forward(ti[b], di[b], af[b], iface[b])
+            logits = pred.forward(ti[b], di[b], af[b], iface[b], wx[b])
             loss = binding_loss(logits, binder[b].to(dev), y[b].to(dev), cens[b].to(dev), tc.affinity_weight)
+            if pred.model.wide is not None: loss = loss + tc.wide_l2 * pred.model.wide.weight.pow(2).sum()
+            if not torch.isfinite(loss):
+                raise FloatingPointError(f"fit_crossattn: non-finite loss at epoch {epoch}/{tc.epochs} in a batch of tiles {_pair_names(train, np.isin(np.arange(len(train)), b.numpy()))}; lower lr ({tc.lr}) or check those inputs")
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
     return pred
+
+def crossattn_method(tokens: TokenTables, cfg: CrossAttnConfig, tc: TrainConfig,
+                     n_seeds: int = 1, # fits with seeds tc.seed, tc.seed + 1, ... whose predictions are averaged
+                     per_domain: bool = False, # True: one model per domain (no sharing across domains)
+                    ):
+    "A CV method `(train, test) -> DataFrame(p_binder, pred_affinity)` from cross-attention fits."
+    if n_seeds < 1: raise ValueError(f"n_seeds={n_seeds}: must be >= 1")
+    def fit_predict(train, test):
+        parts = [(train[train.domain == d], test[test.domain == d]) for d in test["domain"].unique()] if per_domain else [(train, test)]
+        out = [sum(fit_crossattn(tr, tokens, cfg, dataclasses.replace(tc, seed=tc.seed + s)).predict(te) for s in range(n_seeds)) / n_seeds
+               for tr, te in parts]
+        return pd.concat(out).loc[test.index]
+    return fit_predict
 
 # %% ../nbs/02_tf_crossattn.ipynb #dd045833
 def predict_domain_mean(train: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
@@ -366,26 +489,41 @@ def predict_domain_mean(train: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame
 
 def predict_iptm(train: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
     "ipTM as binder score and −ipTM as affinity; missing AF -> the training fold's median ipTM of the domain."
-    med = train[train.has_af == 1].groupby("domain")["iptm"].median()
-    s = test["iptm"].where(test.has_af == 1, test["domain"].map(med)).values
+    s = impute_af(test, af_medians(train))["iptm"].values
     return pd.DataFrame({"p_binder": s, "pred_affinity": -s}, index=test.index)
 
-def linear_features(pairs: pd.DataFrame) -> np.ndarray:
-    "Tile composition + AF/interface metrics (NaN -> 0, imputed before scaling) + has_af."
-    comp = pd.DataFrame([composition_features(s) for s in pairs["tile_seq"]], index=pairs.index)
-    return np.concatenate([comp.values, pairs[AF_METRICS + INTERFACE_METRICS].fillna(0).values, pairs[["has_af"]].values], 1)
+def predict_af_missing(train: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
+    "The missingness indicator as a score: 1 where a pair has no AlphaFold metrics (tighter predicted Kd too)."
+    miss = 1.0 - test["has_af"].values
+    return pd.DataFrame({"p_binder": miss, "pred_affinity": -miss}, index=test.index)
 
-def predict_linear(train: pd.DataFrame, test: pd.DataFrame, C: float = 0.1, alpha: float = 10.0) -> pd.DataFrame:
-    "Per domain: logistic regression for the binder call, ridge for ln Kd, on standardised composition + AF features."
-    out = []
-    for d, te in test.groupby("domain"):
-        tr = train[train.domain == d]; sc = StandardScaler().fit(linear_features(tr))
-        Xtr, Xte = sc.transform(linear_features(tr)), sc.transform(linear_features(te))
-        p = (LogisticRegression(C=C, max_iter=2000).fit(Xtr, tr["binder"]).predict_proba(Xte)[:, 1] if tr["binder"].nunique() == 2
-             else np.full(len(te), tr["binder"].mean()))   # a fold with one class: its rate
-        a = Ridge(alpha=alpha).fit(Xtr, tr["ln_kd"]).predict(Xte)
-        out.append(pd.DataFrame({"p_binder": p, "pred_affinity": a}, index=te.index))
-    return pd.concat(out).loc[test.index]
+def per_domain_sklearn(columns: list[str], # feature columns of the pairs (AF/interface ones are imputed)
+                       classifier, # scikit-learn classifier for the binder call (cloned per domain and fold)
+                       regressor, # scikit-learn regressor for ln Kd (ceilings as values)
+                      ):
+    "A CV method fitting `classifier` and `regressor` per domain on `columns`, missing AF metrics filled with training-fold medians."
+    def design(df, med):
+        return pd.concat([df[[c for c in columns if c not in AF_ALL]], impute_af(df, med)[[c for c in columns if c in AF_ALL]]], axis=1)[columns].values
+    def fit_predict(train, test):
+        med, out = af_medians(train), []
+        for d, te in test.groupby("domain"):
+            tr = train[train.domain == d]; Xtr, Xte = design(tr, med), design(te, med)
+            p = (clone(classifier).fit(Xtr, tr["binder"]).predict_proba(Xte)[:, 1] if tr["binder"].nunique() == 2
+                 else np.full(len(te), tr["binder"].mean()))   # a fold with one class: its rate
+            out.append(pd.DataFrame({"p_binder": p, "pred_affinity": clone(regressor).fit(Xtr, tr["ln_kd"]).predict(Xte)}, index=te.index))
+        return pd.concat(out).loc[test.index]
+    return fit_predict
+
+def baseline_methods() -> dict:
+    "The weight-free comparison rows, by name."
+    linear = (make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=2000)), make_pipeline(StandardScaler(), Ridge(alpha=10.0)))
+    gb = (HistGradientBoostingClassifier(max_depth=3, learning_rate=0.05, max_iter=100, min_samples_leaf=10, random_state=0),
+          HistGradientBoostingRegressor(max_depth=3, learning_rate=0.05, max_iter=100, min_samples_leaf=10, random_state=0))
+    return {"domain mean": predict_domain_mean, "ipTM only": predict_iptm,
+            "linear: composition": per_domain_sklearn(COMPOSITION, *linear),
+            "linear: composition + AF": per_domain_sklearn(COMPOSITION + AF_ALL, *linear),
+            "linear: AD grammar": per_domain_sklearn(GRAMMAR, *linear),
+            "gradient boosting: composition + grammar + AF": per_domain_sklearn(SEQUENCE_FEATURES + AF_ALL, *gb)}
 
 # %% ../nbs/02_tf_crossattn.ipynb #4603c25c
 def grouped_folds(pairs: pd.DataFrame, by: str = "tile", # "tile" or "gene"
@@ -406,40 +544,101 @@ def cross_validate(pairs: pd.DataFrame, methods: dict, # name -> fn(train, test)
         for name, fn in methods.items():
             p = fn(pairs.loc[tr], pairs.loc[te])
             out.append(p.assign(method=name, grouping=by, repeat=r, fold=f, pair=te))
-    return pd.concat(out, ignore_index=True).merge(pairs[["domain", "binder", "ln_kd", "censored"]], left_on="pair", right_index=True)
+    return pd.concat(out, ignore_index=True).merge(pairs[["tile", "domain", "binder", "ln_kd", "censored"]], left_on="pair", right_index=True)
 
 # %% ../nbs/02_tf_crossattn.ipynb #0b74934c
-def _spearman(pred, true) -> float:
-    "Spearman correlation; NaN when either side is constant (e.g. a domain-mean prediction)."
-    if len(pred) < 3 or np.ptp(pred) == 0 or np.ptp(true) == 0: return np.nan
-    return float(spearmanr(pred, true).statistic)
+def _tie_groups(s: np.ndarray):
+    "Sort order of `s` and the start positions of its runs of equal values."
+    order = np.argsort(s, kind="mergesort"); ss = s[order]
+    return order, np.flatnonzero(np.r_[True, ss[1:] != ss[:-1]])
 
-def _scores(g: pd.DataFrame) -> dict:
-    two = g["binder"].nunique() == 2
-    meas = g[~g["censored"]]
-    return {"auroc": roc_auc_score(g["binder"], g["p_binder"]) if two else np.nan,
-            "auprc": average_precision_score(g["binder"], g["p_binder"]) if two else np.nan,
-            "spearman_lnkd": _spearman(meas["pred_affinity"].values, meas["ln_kd"].values), "n": len(g), "n_measured": len(meas)}
+def weighted_auroc(y: np.ndarray, s: np.ndarray, W: np.ndarray) -> np.ndarray:
+    "AUROC of scores `s` for labels `y` under each row of pair weights `W` (B, n); ties count one half. NaN without both classes."
+    order, starts = _tie_groups(s); Wo, yo = W[:, order], y[order]
+    pos, neg = np.add.reduceat(Wo * yo, starts, axis=1), np.add.reduceat(Wo * (1 - yo), starts, axis=1)
+    below = np.cumsum(neg, 1) - neg
+    with np.errstate(invalid="ignore", divide="ignore"): return (pos * (below + 0.5 * neg)).sum(1) / (pos.sum(1) * neg.sum(1))
 
-def cv_metrics(oof: pd.DataFrame,
+def weighted_ap(y: np.ndarray, s: np.ndarray, W: np.ndarray) -> np.ndarray:
+    "Average precision (scikit-learn's step definition) under each row of pair weights `W` (B, n)."
+    order, starts = _tie_groups(-s); Wo, yo = W[:, order], y[order]
+    pos, tot = np.add.reduceat(Wo * yo, starts, axis=1), np.add.reduceat(Wo, starts, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"): return (pos * np.cumsum(pos, 1) / np.cumsum(tot, 1)).sum(1) / pos.sum(1)
+
+def _weighted_ranks(x: np.ndarray, W: np.ndarray) -> np.ndarray:
+    "Mid-ranks of `x` in the sample where pair i appears W[b, i] times."
+    order, starts = _tie_groups(x); Wo = W[:, order]
+    size = np.add.reduceat(Wo, starts, axis=1); rank = np.cumsum(size, 1) - size + (size + 1) / 2
+    out = np.empty_like(W, dtype=float); out[:, order] = np.repeat(rank, np.diff(np.r_[starts, len(x)]), axis=1)
+    return out
+
+def weighted_spearman(a: np.ndarray, b: np.ndarray, W: np.ndarray) -> np.ndarray:
+    "Spearman correlation under each row of pair weights `W` (B, n); NaN where a side is constant."
+    ra, rb = _weighted_ranks(a, W), _weighted_ranks(b, W); n = W.sum(1, keepdims=True)
+    ca, cb = ra - (W * ra).sum(1, keepdims=True) / n, rb - (W * rb).sum(1, keepdims=True) / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (W * ca * cb).sum(1) / np.sqrt((W * ca ** 2).sum(1) * (W * cb ** 2).sum(1))
+
+def tile_bootstrap(tiles: np.ndarray, # tile of each pair
+                   n_boot: int = 200, seed: int = 0) -> np.ndarray:
+    "(1 + n_boot, n) pair weights: row 0 all ones (the estimate), then how often each pair's tile was drawn in a resample of the tiles."
+    u, inv = np.unique(tiles, return_inverse=True)
+    draws = np.random.default_rng(seed).multinomial(len(u), np.full(len(u), 1 / len(u)), size=n_boot)
+    return np.vstack([np.ones(len(tiles)), draws[:, inv]])
+
+# %% ../nbs/02_tf_crossattn.ipynb #2ea183d8
+METRICS = ("auroc", "auprc", "spearman_lnkd")
+
+def _metric_draws(g: pd.DataFrame, W: np.ndarray) -> dict[str, np.ndarray]:
+    "Each metric under each weight row, for the out-of-fold rows `g` of one (method, repeat)."
+    y, m = g["binder"].values.astype(float), ~g["censored"].values
+    nan = np.full(len(W), np.nan)
+    two = len(np.unique(y)) == 2
+    return {"auroc": weighted_auroc(y, g["p_binder"].values, W) if two else nan,
+            "auprc": weighted_ap(y, g["p_binder"].values, W) if two else nan,
+            "spearman_lnkd": weighted_spearman(g["pred_affinity"].values[m], g["ln_kd"].values[m], W[:, m]) if m.sum() > 2 else nan}
+
+def cv_metrics(oof: pd.DataFrame, # out-of-fold predictions of `cross_validate` (one grouping)
+               n_boot: int = 200, seed: int = 0,
                pooled_only=("domain mean",), # methods constant within a domain: their within-domain numbers would only measure fold-to-fold noise
               ) -> pd.DataFrame:
-    "Per (method, grouping, repeat) the metrics within each domain and pooled over domains."
+    "Per (method, domain or 'pooled', metric): the repeat-averaged estimate and its (1 + n_boot) tile-bootstrap draws (column `draws`)."
+    pairs = oof.drop_duplicates("pair").set_index("pair")
+    W = pd.DataFrame(tile_bootstrap(pairs["tile"].values, n_boot, seed).T, index=pairs.index)
     rows = []
-    for (m, by, r), g in oof.groupby(["method", "grouping", "repeat"], sort=False):
-        for d, gd in g.groupby("domain"):
-            sc = _scores(gd)
-            if m in pooled_only: sc.update(auroc=np.nan, auprc=np.nan, spearman_lnkd=np.nan)
-            rows.append({"method": m, "grouping": by, "repeat": r, "domain": d, **sc})
-        rows.append({"method": m, "grouping": by, "repeat": r, "domain": "pooled", **_scores(g)})
+    for (m, d), g in [((m, d), gd) for m, g in oof.groupby("method", sort=False) for d, gd in [*g.groupby("domain"), ("pooled", g)]]:
+        per_rep = [_metric_draws(gr, W.loc[gr["pair"]].values.T) for _, gr in g.groupby("repeat")]
+        for k in METRICS:
+            with warnings.catch_warnings():   # a draw without both classes in every repeat stays NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                draws = np.nanmean(np.stack([r[k] for r in per_rep]), 0) if not (m in pooled_only and d != "pooled") else np.full(n_boot + 1, np.nan)
+            rows.append({"method": m, "domain": d, "metric": k, "estimate": draws[0], "draws": draws[1:]})
     return pd.DataFrame(rows)
 
-def summarise(metrics: pd.DataFrame) -> pd.DataFrame:
-    "Mean ± sd over repeats, one row per (grouping, method), one column per (domain, metric)."
-    agg = metrics.groupby(["grouping", "method", "domain"], sort=False)[["auroc", "auprc", "spearman_lnkd"]].agg(["mean", "std"])
-    fmt = agg.apply(lambda r: pd.Series({k: (f"{r[(k, 'mean')]:.3f}" + (f" ± {r[(k, 'std')]:.3f}" if r[(k, 'std')] == r[(k, 'std')] else ""))
-                                         if r[(k, 'mean')] == r[(k, 'mean')] else "–" for k in ("auroc", "auprc", "spearman_lnkd")}), axis=1)
-    return fmt.unstack("domain").swaplevel(0, 1, axis=1).sort_index(axis=1, level=0, sort_remaining=False)
+def interval(draws: np.ndarray) -> tuple[float, float]:
+    "95% percentile interval of bootstrap draws (NaN if fewer than half are defined)."
+    ok = draws[np.isfinite(draws)]
+    return tuple(np.percentile(ok, [2.5, 97.5])) if len(ok) >= len(draws) / 2 else (np.nan, np.nan)
+
+def fmt_ci(est: float, draws: np.ndarray) -> str:
+    "'0.781 [0.702, 0.853]', or '–' when undefined."
+    if not np.isfinite(est): return "–"
+    lo, hi = interval(draws)
+    return f"{est:.3f} [{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) else f"{est:.3f}"
+
+def summarise(metrics: pd.DataFrame, metrics_shown=METRICS) -> pd.DataFrame:
+    "One row per method, one column per (domain, metric): estimate [95% tile-bootstrap interval]."
+    m = metrics[metrics.metric.isin(metrics_shown)]
+    cells = m.assign(cell=[fmt_ci(e, d) for e, d in zip(m.estimate, m.draws)])
+    t = cells.pivot(index="method", columns=["domain", "metric"], values="cell")
+    cols = [(d, k) for d in [*DOMAINS, "pooled"] for k in metrics_shown if (d, k) in t.columns]
+    return t.loc[m.method.unique(), cols]
+
+def paired_difference(metrics: pd.DataFrame, method: str, reference: str, metric: str = "auroc") -> pd.DataFrame:
+    "Per domain: metric(method) − metric(reference) with its 95% interval over the same tile draws."
+    m = metrics[metrics.metric == metric]
+    a, b = (m[m.method == x].set_index("domain") for x in (method, reference))
+    return pd.DataFrame({d: {"difference": fmt_ci(a.estimate[d] - b.estimate[d], a.draws[d] - b.draws[d])} for d in a.index if d in b.index}).T
 
 # %% ../nbs/02_tf_crossattn.ipynb #1ef5b313
 def seed_split_r2(pairs: pd.DataFrame, methods: dict) -> pd.DataFrame:

@@ -118,14 +118,22 @@ def torch_load_safe(path: str | Path, # a file written by `torch.save`
                     trust_checkpoint: bool = False, # unpickle anything (runs code from the file): only for files you made or trust
                     map_location="cpu"):
     "`torch.load` with `weights_only=True` and an explicit allow-list; a file that needs any other global raises `UnsafeCheckpoint` naming it."
-    if trust_checkpoint: return torch.load(path, map_location=map_location, weights_only=False)
     try:
+        if trust_checkpoint: return torch.load(path, map_location=map_location, weights_only=False)
         with torch.serialization.safe_globals(list(allow)): return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
-        asked = re.findall(r"GLOBAL ([\w.]+)", str(e))   # torch names the first global it refused
-        what = f"it needs {asked[0]}, which is not a tensor or plain data and could run code" if asked else f"it is not tensors and plain data ({str(e).splitlines()[0]})"
-        raise UnsafeCheckpoint(f"{path}: refused to load: {what}. "
+        if not (asked := re.findall(r"GLOBAL ([\w.]+)", str(e))): raise _unreadable(path, e) from None   # torch names the first global it refused
+        raise UnsafeCheckpoint(f"{path}: refused to load: it needs {asked[0]}, which is not a tensor or plain data and could run code. "
                                "Pass trust_checkpoint=True (CLI: --trust-checkpoint) only if you know where the file comes from.") from None
+    except (RuntimeError, EOFError, ValueError, OSError, safetensors.SafetensorError) as e:   # torch reads *.safetensors with safetensors
+        if isinstance(e, FileNotFoundError): raise
+        raise _unreadable(path, e) from None
+
+def _unreadable(path, e: Exception) -> ValueError:
+    "A damaged file, or not a torch checkpoint (torch's own message is long: keep its first line)."
+    msg = str(e).split("WeightsUnpickler error:")[-1]
+    first = next((l.strip() for l in msg.splitlines() if l.strip() and not l.startswith(("Weights only load failed", "Please file an issue"))), "")
+    return ValueError(f"{path}: damaged or not a torch checkpoint ({type(e).__name__}: {first[:160]})")
 
 _TENSOR, _ARRAY, _TUPLE, _ITEMS = "__tensor__", "__ndarray__", "__tuple__", "__items__"
 
@@ -187,7 +195,8 @@ def _read_checkpoint(path: Path, map_location, trust_checkpoint: bool) -> dict:
     except safetensors.SafetensorError as e: raise ValueError(f"{path}: damaged checkpoint ({e})") from None
     if "protnb_checkpoint" not in meta: raise ValueError(f"{path}: a safetensors file without protnb's config header (not written by save_checkpoint)")
     if map_location not in (None, "cpu"): tensors = {k: t.to(map_location) for k, t in tensors.items()}
-    return _from_plain(json.loads(meta["protnb_checkpoint"]), tensors)
+    try: return _from_plain(json.loads(meta["protnb_checkpoint"]), tensors)
+    except (ValueError, KeyError, TypeError) as e: raise ValueError(f"{path}: damaged checkpoint header ({type(e).__name__}: {e})") from None
 
 def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                     model: torch.nn.Module | None = None, # loaded in place when given
@@ -198,6 +207,8 @@ def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                    ) -> dict:
     "Load a checkpoint without running code from it, refusing a config or tensor-shape mismatch with a message naming each one."
     path = Path(path); ck = _read_checkpoint(path, map_location, trust_checkpoint)
+    if not (isinstance(ck, dict) and isinstance(ck.get("config"), dict) and isinstance(ck.get("state_dict"), dict)):
+        raise ValueError(f"{path}: not a protnb checkpoint (no config and state_dict; written by save_checkpoint?)")
     if expected is not None:
         exp = dataclasses.asdict(expected) if dataclasses.is_dataclass(expected) else dict(expected)
         if diff := config_diff(ck["config"], exp, keys): raise ConfigMismatch(f"{path} does not fit this model:\n  " + "\n  ".join(diff))

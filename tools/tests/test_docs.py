@@ -20,8 +20,8 @@ exec_nb(Path(sys.argv[1]), Path(sys.argv[2]), FilterDefaults)
 """
 
 def process(nb: Path, out: Path) -> tuple[bool, str]:
-    "Run nbdev's processors on `nb` in a fresh interpreter (cwd = nbs/, as nbdev does); return success and output."
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    "Run nbdev's processors on `nb` as `nbdev_proc_nbs` does (a fresh process, cwd nbs/, IN_TEST=1); return success and output."
+    env = {**os.environ, "IN_TEST": "1", "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     r = subprocess.run([sys.executable, "-c", PROC, str(nb), str(out/nb.name)], cwd=nb.parent, env=env, capture_output=True, text=True, timeout=600)
     return r.returncode == 0, (r.stdout + r.stderr)[-3000:]
 

@@ -7,6 +7,8 @@
 3. Each numbered notebook's Colab install cell is valid IPython and does nothing outside Colab (no clone, no install, no
    change of directory or sys.path).
 4. Nothing in the repository's text files cites `DATA.md`, which is not in the repository (data/ANCHORS.md holds the anchors).
+5. Each published `results/<nb>.md` rendered by `render_results_md` is exactly the rendering of `results/<nb>.json`, so the
+   two cannot drift (one still written by hand is listed, not failed).
 """
 import ast, json, os, re, subprocess, sys, tempfile
 from pathlib import Path
@@ -67,6 +69,14 @@ tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, tex
 for f in tracked:
     if f.endswith((".md", ".ipynb", ".py")) and f != "tools/tests/test_readme.py" and "DATA.md" in (root/f).read_text(errors="ignore"):
         fails.append(f"{f} cites DATA.md, which is not in the repository: cite data/ANCHORS.md or data/README.md")
+
+# 5. published results: the Markdown is the rendering of the JSON
+sys.path.insert(0, str(root))
+from protnb.utils import render_results_md
+for md in sorted((root/"results").glob("*.md")):
+    text = md.read_text()
+    if "rendered from results.json by protnb.utils.render_results_md" not in text: print(f"note: {md.name} is not rendered from its JSON yet"); continue
+    check(text == render_results_md(json.loads(md.with_suffix(".json").read_text())), f"results/{md.name} differs from the rendering of results/{md.stem}.json (re-publish with protnb_run --publish)")
 
 if fails: sys.exit("README checks failed:\n- " + "\n- ".join(fails))
 print(f"README ok: index in step, {len(py)} python blocks valid IPython, Colab cells inert outside Colab")

@@ -134,19 +134,27 @@ seqs, go, delay = json.loads(pathlib.Path(sys.argv[1]).read_text()), pathlib.Pat
 if delay:      # a slow writer: each claimed chunk takes `delay` seconds more
     run = pe._run_embedding; pe._run_embedding = lambda *a, **k: (time.sleep(delay), run(*a, **k))[1]
 pathlib.Path(sys.argv[3]).touch()
-while not go.exists(): time.sleep(0.01)
+t = time.time()
+while not go.exists():
+    if time.time() - t > 300: sys.exit("no start signal within 5 minutes")
+    time.sleep(0.01)
 print(json.dumps(pe.embed(seqs, "tiny", store=sys.argv[6], max_tokens=256, show_progress=False).stats), flush=True)
 """
+
+STARTED: list[subprocess.Popen] = []     # killed when the script ends, so a failure never leaves a writer running
 
 def start(work: Path, store: Path, seqs: dict, tag: str, lease: float = 900, delay: float = 0.0) -> subprocess.Popen:
     (work/"seqs.json").write_text(json.dumps(seqs))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])), "OMP_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(work/"seqs.json"), str(work/"go"), str(work/f"ready-{tag}"), str(lease), str(delay), str(store)],
-                            stdout=subprocess.PIPE, env=env, text=True)
+    STARTED.append(subprocess.Popen([sys.executable, "-c", CHILD, str(work/"seqs.json"), str(work/"go"), str(work/f"ready-{tag}"), str(lease),
+                                     str(delay), str(store)], stdout=subprocess.PIPE, env=env, text=True))
+    return STARTED[-1]
 
 def release(work: Path, tags: list[str], before=None):
     "Wait until the processes `tags` are ready, run `before`, then let them all go at once."
-    while not all((work/f"ready-{t}").exists() for t in tags): time.sleep(0.05)
+    while not all((work/f"ready-{t}").exists() for t in tags):
+        if any(p.poll() is not None for p in STARTED[-len(tags):]): raise RuntimeError("a writer process ended before it was ready")
+        time.sleep(0.05)
     if before: before()
     (work/"go").touch()
 
@@ -169,8 +177,12 @@ def killed_writer(seqs: dict, work: Path) -> list[str]:
     a, b = start(work, store, seqs, "victim", delay=60.0), start(work, store, seqs, "survivor")   # the victim sits on its first claim
     release(work, ["victim", "survivor"])
     def held_by_victim() -> int:
-        claims = [json.loads(p.read_text()) for p in (store/"claims").glob("*.json")]
-        return sum(len(c["keys"]) for c in claims if c["pid"] == a.pid)
+        held = 0
+        for p in (store/"claims").glob("*.json"):
+            try: claim = json.loads(p.read_text())
+            except (OSError, ValueError): continue          # released meanwhile
+            held += len(claim["keys"]) * (claim["pid"] == a.pid)
+        return held
     while not (held_by_victim() and stored_entries(store) + held_by_victim() == len(seqs)): time.sleep(0.05)
     held = held_by_victim(); time.sleep(0.5)                 # the survivor has done everything else and waits on the victim's claim
     a.send_signal(signal.SIGKILL); a.wait()
@@ -193,25 +205,29 @@ def killed_writer(seqs: dict, work: Path) -> list[str]:
     if not ok: failures.append("foreign claim")
     return failures
 
+def run_all(a, work: Path) -> list[str]:
+    failures = tampering(a.proteins, work)
+    crowd = random_proteins(a.crowd, 2, 30, 200)
+    for n in (2, 3):
+        for r in range(a.repeats):
+            dup_computed, dup_stored, computed = writers(n, crowd, work, r)
+            ok = dup_computed == 0 and dup_stored == 0 and min(computed) > 0
+            print(f"{'ok  ' if ok else 'FAIL'} {n} writers, run {r + 1}: {len(crowd)} proteins, computed {computed} "
+                  f"(duplicates: {dup_computed} computed, {dup_stored} stored)", flush=True)
+            if dup_computed or dup_stored: failures.append(f"{n} writers: duplicates")
+    return failures + killed_writer(random_proteins(60, 3, 30, 200), work)
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--proteins", type=int, default=40, help="proteins in the tampered store")
     ap.add_argument("--crowd", type=int, default=400, help="proteins the concurrent writers embed")
     ap.add_argument("--repeats", type=int, default=1, help="runs per number of writers")
     a = ap.parse_args(argv)
-    t0, failures = time.time(), []
+    t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="protnb-faults-") as d:
-        work = Path(d)
-        failures += tampering(a.proteins, work)
-        crowd = random_proteins(a.crowd, 2, 30, 200)
-        for n in (2, 3):
-            for r in range(a.repeats):
-                dup_computed, dup_stored, computed = writers(n, crowd, work, r)
-                ok = dup_computed == 0 and dup_stored == 0 and min(computed) > 0
-                print(f"{'ok  ' if ok else 'FAIL'} {n} writers, run {r + 1}: {len(crowd)} proteins, computed {computed} "
-                      f"(duplicates: {dup_computed} computed, {dup_stored} stored)", flush=True)
-                if dup_computed or dup_stored: failures.append(f"{n} writers: duplicates")
-        failures += killed_writer(random_proteins(60, 3, 30, 200), work)
+        try: failures = run_all(a, Path(d))
+        finally:
+            for p in STARTED: p.kill(); p.wait(); p.stdout.close()    # a failure never leaves a writer running (or holding our stdout)
     print(f"{len(failures)} failure(s) in {time.time() - t0:.0f} s" + (": " + "; ".join(failures) if failures else ""))
     sys.exit(1 if failures else 0)
 
