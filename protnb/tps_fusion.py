@@ -671,9 +671,9 @@ def summarize(cv: dict, keys=("macro_f1", "micro_f1", "mAP")) -> dict:
 def esm_embeddings(seqs: Mapping[str, str], # id -> sequence
                    esm_model: str = "tiny", layer: int = -1, store: str | Path | None = None, device: str = "auto") -> np.ndarray:
     "Mean-pooled ESM-2 embeddings as an (n, d) array in the order of `seqs`."
-    seqs = dict(seqs)
-    E = embed(seqs, model=esm_model, layer=layer, pool="mean", store=store, device=device)
-    return np.stack([np.asarray(E[k], dtype=np.float32) for k in seqs])
+    by_row = {f"r{i}": s for i, s in enumerate(dict(seqs).values())}   # row keys: ids are not re-read after `embed` normalises them
+    E = embed(by_row, model=esm_model, layer=layer, pool="mean", store=store, device=device)
+    return np.stack([np.asarray(E[k], dtype=np.float32) for k in by_row])
 
 def fit_tps_model(X: dict[str, np.ndarray], # branch -> (n, d) unscaled inputs
                   Y: np.ndarray, groups: np.ndarray, # inner validation holds out whole groups
@@ -747,9 +747,11 @@ def build_terpeneminer(path: str | Path | None = None # TerpeneMiner's reaction 
     rx = rx.assign(sequence=list(seqs.values()), **{n: (rx["SMILES_substrate_canonical_no_stereo"] == s).astype(np.int8) for n, s in SUBSTRATES.items()})
     g = rx.groupby("sequence", sort=False)
     df = g[list(SUBSTRATES)].max()
-    df.insert(0, "uniprot_ids", g["Uniprot ID"].agg(lambda s: ";".join(sorted(set(map(str, s))))))
+    df.insert(0, "uniprot_ids", g["Uniprot ID"].agg(lambda s: ";".join(sorted({str(u).strip() for u in s}))))   # the table has ids with stray spaces
     df = df.reset_index()
-    df.index = pd.Index(df["uniprot_ids"].str.split(";").str[0], name="id")
+    first = df["uniprot_ids"].str.split(";").str[0]
+    n = first.groupby(first).cumcount()   # one UniProt id can carry two sequences (isoforms, corrections): number the second
+    df.index = pd.Index(first.where(n == 0, first + "#" + (n + 1).astype(str)), name="id")
     return df[["uniprot_ids", "sequence", *SUBSTRATES]]
 
 def terpeneminer_published(path: str | Path | None = None) -> pd.DataFrame:
