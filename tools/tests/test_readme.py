@@ -9,6 +9,8 @@
 4. Nothing in the repository's text files cites `DATA.md`, which is not in the repository (data/ANCHORS.md holds the anchors).
 5. Each published `results/<nb>.md` rendered by `render_results_md` is exactly the rendering of `results/<nb>.json`, so the
    two cannot drift (one still written by hand is listed, not failed).
+6. The notebooks run on a plain install (Colab, `pip install protnb`): a package of the `[dev]` extra (nbdev, execnb,
+   jupyterlab, transformers) is imported only inside a `try` that handles its absence.
 """
 import ast, json, os, re, subprocess, sys, tempfile
 from pathlib import Path
@@ -77,6 +79,18 @@ for md in sorted((root/"results").glob("*.md")):
     text = md.read_text()
     if "rendered from results.json by protnb.utils.render_results_md" not in text: print(f"note: {md.name} is not rendered from its JSON yet"); continue
     check(text == render_results_md(json.loads(md.with_suffix(".json").read_text())), f"results/{md.name} differs from the rendering of results/{md.stem}.json (re-publish with protnb_run --publish)")
+
+# 6. no unguarded import of a dev-only package in a notebook
+DEV_ONLY = {"nbdev", "execnb", "jupyterlab", "transformers"}
+def unguarded_dev_imports(tree) -> list[str]:
+    guarded = {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try) for b in t.body for n in ast.walk(b)}
+    return [m for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) and id(n) not in guarded
+            for m in ([a.name for a in n.names] if isinstance(n, ast.Import) else [n.module or ""]) if m.split(".")[0] in DEV_ONLY]
+for nb in sorted((root/"nbs").glob("[0-9]*.ipynb")):
+    for i, c in enumerate(json.loads(nb.read_text())["cells"]):
+        if c["cell_type"] != "code": continue
+        if bad := unguarded_dev_imports(ast.parse(TransformerManager().transform_cell("".join(c["source"])))):
+            fails.append(f"{nb.name} cell {i} imports {', '.join(bad)} (a [dev] package) outside a try: a plain install fails there")
 
 if fails: sys.exit("README checks failed:\n- " + "\n- ".join(fails))
 print(f"README ok: index in step, {len(py)} python blocks valid IPython, Colab cells inert outside Colab")
