@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
-from .utils import data_path, resolve_path, set_seed, get_device, save_checkpoint, load_checkpoint, log_metrics
+from .utils import data_path, resolve_path, set_seed, get_device, save_checkpoint, load_checkpoint, log_metrics, weighted_auroc, weighted_ap
 from .mae_pretrain import (MAEConfig, MAEEncoder, Block, PatchBank, check_pairs, load_mae_encoder, autocast,
                                  length_bucketed_batches, length_sorted_batches)
 
@@ -428,56 +428,36 @@ def select_descriptor_groups(desc: Descriptors, train: pd.DataFrame, val: pd.Dat
     trials = pd.DataFrame(trials)
     return trials.loc[trials.val_auroc.idxmax(), "groups"].split("+"), trials
 
-class _RankedScores:
-    "Scores grouped by distinct value once, so that AUROC and AUPRC under any per-pair weights (bootstrap counts) cost O(n)."
-    def __init__(self, y, p):
-        self.y = np.asarray(y).astype(bool)
-        _, self.group = np.unique(np.asarray(p), return_inverse=True)   # distinct scores, ascending
-        self.n_groups = self.group.max() + 1
-
-    def sums(self, w):
-        pos = np.bincount(self.group, w * self.y, self.n_groups); neg = np.bincount(self.group, w * ~self.y, self.n_groups)
-        return pos, neg
-
-    def auroc(self, w):
-        "Mann-Whitney AUROC, ties counted one half (as scikit-learn's `roc_auc_score`)."
-        pos, neg = self.sums(w)
-        return float((pos * (np.cumsum(neg) - neg / 2)).sum() / (pos.sum() * neg.sum()))
-
-    def auprc(self, w):
-        "Step-wise average precision over descending thresholds (as scikit-learn's `average_precision_score`)."
-        pos, neg = self.sums(w)
-        tp, fp = np.cumsum(pos[::-1]), np.cumsum(neg[::-1])
-        return float((pos[::-1] / pos.sum() * tp / np.maximum(tp + fp, 1e-300)).sum())
-
-def _bootstrap_weights(y, n_boot: int, rng, pairs: pd.DataFrame | None = None):
-    "`n_boot` bootstrap weight vectors over the pairs (resampling pairs, or proteins when `pairs` is given), each holding both classes."
+def _bootstrap_weights(y, n_boot: int, rng, pairs: pd.DataFrame | None = None, chunk: int = 100):
+    "`n_boot` bootstrap weight vectors over the pairs (resampling pairs, or proteins when `pairs` is given), each holding both classes, in (≤ chunk, n) blocks."
     y = np.asarray(y)
     if len(np.unique(y)) < 2: raise ValueError(f"need both classes to bootstrap, got labels {np.unique(y).tolist()} in {len(y)} pairs")
     if pairs is not None:   # pigeonhole bootstrap (Owen 2007): draw proteins, weigh each pair by the draws of both its proteins
         ids, codes = np.unique(np.r_[pairs.a.to_numpy(), pairs.b.to_numpy()], return_inverse=True)
         ia, ib = codes[:len(pairs)], codes[len(pairs):]
-    done = 0
+    done, block = 0, []
     while done < n_boot:
         if pairs is None: w = np.bincount(rng.integers(0, len(y), len(y)), minlength=len(y)).astype(float)
         else: c = np.bincount(rng.integers(0, len(ids), len(ids)), minlength=len(ids)).astype(float); w = c[ia] * c[ib]
-        if 0 < (w * y).sum() < w.sum(): done += 1; yield w
+        if 0 < (w * y).sum() < w.sum():
+            done += 1; block.append(w)
+            if len(block) == chunk or done == n_boot: yield np.stack(block); block = []
 
 def bootstrap_ci(y, p, n_boot: int = 1000, seed: int = 0, level: float = 0.95,
                  pairs: pd.DataFrame | None = None, # the pairs (a, b) behind `y`: resample proteins, not pairs
                 ) -> dict[str, tuple[float, float, float]]:
     "AUROC and AUPRC with percentile bootstrap intervals: `{metric: (estimate, low, high)}`."
-    r, q = _RankedScores(y, p), [(1 - level) / 2, (1 + level) / 2]
-    reps = np.array([(r.auroc(w), r.auprc(w)) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed), pairs)])
-    ones = np.ones(len(r.y))
-    return {m: (est, *map(float, np.quantile(reps[:, k], q))) for k, (m, est) in enumerate((("auroc", r.auroc(ones)), ("auprc", r.auprc(ones))))}
+    y, p, q = np.asarray(y, dtype=float), np.asarray(p), [(1 - level) / 2, (1 + level) / 2]
+    metrics = {"auroc": weighted_auroc, "auprc": weighted_ap}
+    reps = {m: np.concatenate([f(y, p, W) for W in _bootstrap_weights(y, n_boot, np.random.default_rng(seed), pairs)]) for m, f in metrics.items()}
+    return {m: (float(f(y, p, np.ones((1, len(y))))[0]), *map(float, np.quantile(reps[m], q))) for m, f in metrics.items()}
 
 def paired_bootstrap(y, p1, p2, n_boot: int = 1000, seed: int = 0, level: float = 0.95, pairs: pd.DataFrame | None = None) -> dict:
     "AUROC(p1) - AUROC(p2) on the same pairs, resampled together (pairs, or proteins with `pairs`): the difference, its interval and a two-sided bootstrap p-value."
-    r1, r2 = _RankedScores(y, p1), _RankedScores(y, p2)
-    d = np.array([r1.auroc(w) - r2.auroc(w) for w in _bootstrap_weights(y, n_boot, np.random.default_rng(seed), pairs)])
-    lo, hi = np.quantile(d, [(1 - level) / 2, (1 + level) / 2]); ones = np.ones(len(r1.y))
-    return dict(delta_auroc=r1.auroc(ones) - r2.auroc(ones), low=float(lo), high=float(hi),
+    y, p1, p2 = np.asarray(y, dtype=float), np.asarray(p1), np.asarray(p2)
+    d = np.concatenate([weighted_auroc(y, p1, W) - weighted_auroc(y, p2, W) for W in _bootstrap_weights(y, n_boot, np.random.default_rng(seed), pairs)])
+    lo, hi = np.quantile(d, [(1 - level) / 2, (1 + level) / 2]); ones = np.ones((1, len(y)))
+    return dict(delta_auroc=float(weighted_auroc(y, p1, ones)[0] - weighted_auroc(y, p2, ones)[0]), low=float(lo), high=float(hi),
                 p_value=float(min(1., 2 * min((d <= 0).mean(), (d >= 0).mean()))), n_boot=n_boot)
 
 def fmt_ci(est_lo_hi, digits: int = 3) -> str:

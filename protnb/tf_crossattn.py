@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from Bio.SeqUtils.ProtParam import ProteinAnalysis
 from Bio.SeqUtils.ProtParamData import kd as KYTE_DOOLITTLE
-from .utils import data_path, set_seed, get_device, progress
+from .utils import data_path, set_seed, get_device, progress, tie_groups, weighted_auroc, weighted_ap
 from .embeddings import AMINO_ACIDS, validate_sequences, embed
 
 # %% auto #0
@@ -30,8 +30,8 @@ __all__ = ['DOMAINS', 'AF_METRICS', 'INTERFACE_METRICS', 'KD_TABLE', 'AF_TABLE',
            'CrossAttnConfig', 'masked_mean', 'TFBindingModel', 'TrainConfig', 'affinity_targets', 'censored_mse',
            'binding_loss', 'CrossAttnPredictor', 'tile_batches', 'check_fit_args', 'fit_crossattn', 'crossattn_method',
            'predict_domain_mean', 'predict_iptm', 'predict_af_missing', 'per_domain_sklearn', 'baseline_methods',
-           'grouped_folds', 'cross_validate', 'weighted_auroc', 'weighted_ap', 'weighted_spearman', 'tile_bootstrap',
-           'cv_metrics', 'interval', 'fmt_ci', 'summarise', 'paired_difference', 'seed_split_r2']
+           'grouped_folds', 'cross_validate', 'weighted_spearman', 'tile_bootstrap', 'cv_metrics', 'interval', 'fmt_ci',
+           'summarise', 'paired_difference', 'seed_split_r2']
 
 # %% ../nbs/02_tf_crossattn.ipynb #1fe5b987
 DOMAINS = ("KIX", "NCBD", "TAZ1", "TAZ2")  # the isolated EP300 domains of Table 4, in a fixed order (= domain index)
@@ -547,27 +547,9 @@ def cross_validate(pairs: pd.DataFrame, methods: dict, # name -> fn(train, test)
     return pd.concat(out, ignore_index=True).merge(pairs[["tile", "domain", "binder", "ln_kd", "censored"]], left_on="pair", right_index=True)
 
 # %% ../nbs/02_tf_crossattn.ipynb #0b74934c
-def _tie_groups(s: np.ndarray):
-    "Sort order of `s` and the start positions of its runs of equal values."
-    order = np.argsort(s, kind="mergesort"); ss = s[order]
-    return order, np.flatnonzero(np.r_[True, ss[1:] != ss[:-1]])
-
-def weighted_auroc(y: np.ndarray, s: np.ndarray, W: np.ndarray) -> np.ndarray:
-    "AUROC of scores `s` for labels `y` under each row of pair weights `W` (B, n); ties count one half. NaN without both classes."
-    order, starts = _tie_groups(s); Wo, yo = W[:, order], y[order]
-    pos, neg = np.add.reduceat(Wo * yo, starts, axis=1), np.add.reduceat(Wo * (1 - yo), starts, axis=1)
-    below = np.cumsum(neg, 1) - neg
-    with np.errstate(invalid="ignore", divide="ignore"): return (pos * (below + 0.5 * neg)).sum(1) / (pos.sum(1) * neg.sum(1))
-
-def weighted_ap(y: np.ndarray, s: np.ndarray, W: np.ndarray) -> np.ndarray:
-    "Average precision (scikit-learn's step definition) under each row of pair weights `W` (B, n)."
-    order, starts = _tie_groups(-s); Wo, yo = W[:, order], y[order]
-    pos, tot = np.add.reduceat(Wo * yo, starts, axis=1), np.add.reduceat(Wo, starts, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"): return (pos * np.cumsum(pos, 1) / np.cumsum(tot, 1)).sum(1) / pos.sum(1)
-
 def _weighted_ranks(x: np.ndarray, W: np.ndarray) -> np.ndarray:
     "Mid-ranks of `x` in the sample where pair i appears W[b, i] times."
-    order, starts = _tie_groups(x); Wo = W[:, order]
+    order, starts = tie_groups(x); Wo = W[:, order]
     size = np.add.reduceat(Wo, starts, axis=1); rank = np.cumsum(size, 1) - size + (size + 1) / 2
     out = np.empty_like(W, dtype=float); out[:, order] = np.repeat(rank, np.diff(np.r_[starts, len(x)]), axis=1)
     return out

@@ -14,7 +14,8 @@ from tqdm.std import tqdm
 __all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'get_device', 'is_headless', 'progress', 'atomic_write',
            'save_json', 'ConfigMismatch', 'UnsafeCheckpoint', 'config_diff', 'torch_load_safe', 'save_checkpoint',
            'load_checkpoint', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision', 'render_results_md',
-           'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli']
+           'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli', 'tie_groups', 'weighted_auroc',
+           'weighted_ap']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
@@ -322,3 +323,24 @@ def run_cli(main, # `main(argv)` does the work; it raises on failure
         print(f"{prog}: error: {e}" + ("" if known else f" ({type(e).__name__}; --debug shows the traceback)"), file=sys.stderr)
         return 1
     return 0
+
+# %% ../nbs/05_utils.ipynb #b2c3d4e5
+def tie_groups(s: np.ndarray):
+    "Sort order of `s` and the start positions of its runs of equal values."
+    order = np.argsort(s, kind="mergesort"); ss = s[order]
+    return order, np.flatnonzero(np.r_[True, ss[1:] != ss[:-1]])
+
+def weighted_auroc(y: np.ndarray, s: np.ndarray, W: np.ndarray) -> np.ndarray:
+    "AUROC of scores `s` for labels `y` under each row of pair weights `W` (B, n); ties count one half. NaN without both classes."
+    order, starts = tie_groups(s); Wo, yo = W[:, order], y[order]
+    pos, neg = np.add.reduceat(Wo * yo, starts, axis=1), np.add.reduceat(Wo * (1 - yo), starts, axis=1)
+    below = np.cumsum(neg, 1) - neg
+    with np.errstate(invalid="ignore", divide="ignore"): return (pos * (below + 0.5 * neg)).sum(1) / (pos.sum(1) * neg.sum(1))
+
+def weighted_ap(y: np.ndarray, s: np.ndarray, W: np.ndarray) -> np.ndarray:
+    "Average precision (scikit-learn's step definition) under each row of pair weights `W` (B, n)."
+    order, starts = tie_groups(-s); Wo, yo = W[:, order], y[order]
+    pos, tot = np.add.reduceat(Wo * yo, starts, axis=1), np.add.reduceat(Wo, starts, axis=1)
+    precision = np.cumsum(pos, 1) / np.maximum(np.cumsum(tot, 1), 1e-300)   # leading groups drawn zero times: no threshold there, no term
+    with np.errstate(invalid="ignore", divide="ignore"): return (pos * precision).sum(1) / pos.sum(1)
+
