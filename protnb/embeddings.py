@@ -26,7 +26,8 @@ __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL
            'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny', 'window_starts',
            'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'bf16_support',
            'bf16_speedup', 'resolve_precision', 'pool_residues', 'Embeddings', 'embed', 'distributed', 'sigterm_exits',
-           'embed_parser', 'embed_main', 'embed_cli']
+           'embed_parser', 'embed_main', 'embed_cli', 'embedding_map', 'cosine_neighbours', 'sequence_identity',
+           'neighbour_table', 'plot_embedding_map', 'store_summary', 'embedding_explorer']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 import unicodedata
@@ -718,3 +719,113 @@ def embed_cli(argv: list[str] | None = None) -> int:
 
 # %% ../nbs/00_embeddings.ipynb #09cafaa6
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(embed_cli())   # `python -m protnb.embeddings ...`
+
+# %% ../nbs/00_embeddings.ipynb #aa84e7ef
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+from sklearn.decomposition import PCA
+import pyopal
+
+# %% ../nbs/00_embeddings.ipynb #f8af44e8
+def embedding_map(X: np.ndarray, # (n, dim) fixed-size embeddings, one row per protein
+                  n_components: int = 2, # map dimensions
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    "PCA coordinates of the rows of `X` and the fraction of variance each axis explains."
+    pca = PCA(n_components=min(n_components, *X.shape), random_state=0).fit(X)
+    return pca.transform(X), pca.explained_variance_ratio_
+
+def cosine_neighbours(X: np.ndarray, # (n, dim) embeddings
+                      query: int, # row of the protein whose neighbours are wanted
+                      k: int = 5, # neighbours returned
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    "Rows of the `k` nearest other rows by cosine similarity, most similar first, and their cosines."
+    Xn = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+    cos = Xn @ Xn[query]
+    cos[query] = -np.inf                       # a protein is not its own neighbour
+    order = np.argsort(-cos, kind="stable")[:min(k, len(X) - 1)]
+    return order, cos[order]
+
+def sequence_identity(query: str, # protein sequence
+                      targets: Sequence[str], # sequences to align it to
+                     ) -> np.ndarray:
+    "Smith-Waterman (BLOSUM62, pyopal) identity of `query` to each target: identical aligned residues / longer length."
+    if not len(targets): return np.zeros(0, np.float32)
+    hits = pyopal.align(query, pyopal.Database(list(targets)), "BLOSUM62", gap_open=10, gap_extend=1, mode="full")
+    M = {r.target_index: r.alignment.count("M") for r in hits}
+    return np.array([M[j] / max(len(query), len(t)) for j, t in enumerate(targets)], np.float32)
+
+# %% ../nbs/00_embeddings.ipynb #1359655a
+def neighbour_table(proteins: pd.DataFrame, # id, dataset, label, sequence; rows in the order of `X`
+                    X: np.ndarray, # (n, dim) embeddings
+                    protein: str, # id of the query protein
+                    k: int = 5, # neighbours listed
+                   ) -> pd.DataFrame:
+    "The `k` nearest proteins to `protein` by cosine, with their identity to it, dataset, label and length."
+    q = proteins.index[proteins["id"] == protein]
+    if not len(q): raise KeyError(f"protein {protein!r} is not in the table")
+    rows, cos = cosine_neighbours(X, int(q[0]), k)
+    hit = proteins.iloc[rows]
+    return pd.DataFrame({"id": hit["id"].values, "cosine": cos.round(3),
+                         "identity": sequence_identity(proteins.at[q[0], "sequence"], hit["sequence"].tolist()).round(3),
+                         "dataset": hit["dataset"].values, "label": hit["label"].values,
+                         "length": hit["sequence"].str.len().values})
+
+def plot_embedding_map(proteins: pd.DataFrame, # id, dataset, label, sequence
+                       coords: np.ndarray, # (n, 2) map coordinates, rows as in `proteins`
+                       colour_by: str = "dataset", # "dataset", "label" or "length"
+                       protein: str | None = None, # highlighted with its neighbours
+                       neighbours: Sequence[str] = (), # ids ringed on the map
+                       explained: Sequence[float] | None = None, # variance fraction per axis, for the axis labels
+                      ):
+    "Scatter of the map coloured by a column (length on a log colour scale); the picked protein starred, its neighbours ringed."
+    if colour_by not in ("dataset", "label", "length"): raise ValueError(f"colour_by must be dataset, label or length, not {colour_by!r}")
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    if colour_by == "length":
+        sc = ax.scatter(*coords.T, c=np.log10(proteins["sequence"].str.len()), cmap="viridis", s=18)
+        fig.colorbar(sc, ax=ax, label="log10 length (residues)")
+    else:
+        for i, (v, g) in enumerate(proteins.groupby(colour_by, sort=True)):
+            ax.scatter(*coords[g.index].T, s=18, color=plt.cm.tab10(i % 10), label=f"{v} ({len(g)})")
+        ax.legend(fontsize=7, loc="best", title=colour_by, title_fontsize=7)
+    ring = proteins["id"].isin(list(neighbours)).values
+    ax.scatter(*coords[ring].T, s=90, facecolors="none", edgecolors="k", lw=1, label=None)
+    if protein is not None:
+        q = (proteins["id"] == protein).values
+        ax.scatter(*coords[q].T, marker="*", s=220, c="red", edgecolors="k", zorder=5)
+        ax.set_title(f"{protein}: starred, its nearest neighbours ringed", fontsize=9)
+    ev = [f" ({e:.0%} of variance)" for e in explained] if explained is not None else ["", ""]
+    ax.set(xlabel=f"PC1{ev[0]}", ylabel=f"PC2{ev[1]}")
+    return fig
+
+# %% ../nbs/00_embeddings.ipynb #fe472739
+def store_summary(store: EmbeddingStore | str | Path, # the store (or its folder)
+                 ) -> pd.DataFrame:
+    "One row per embedding kind in the store: model, layer, pooling, proteins stored, and damaged files found by `verify`."
+    store = store if isinstance(store, EmbeddingStore) else EmbeddingStore(store)
+    report = store.verify()
+    rows = [{"kind": s.tag, "model": s.model, "layer": s.layer, "pool": s.pool, "proteins": len(store.keys(s)),
+             "damaged files": int((report["kind"] == s.tag).sum())} for s in store.specs()]
+    out = pd.DataFrame(rows, columns=["kind", "model", "layer", "pool", "proteins", "damaged files"])
+    out["status"] = np.where(out["damaged files"] > 0, "DAMAGED", "verified")
+    return out
+
+# %% ../nbs/00_embeddings.ipynb #16899629
+def embedding_explorer(proteins: pd.DataFrame, # id, dataset, label, sequence; rows in the order of `X`
+                       X: np.ndarray, # (n, dim) embeddings
+                       store=None, # an EmbeddingStore to browse, or None
+                      ) -> widgets.Widget:
+    "Map + nearest neighbours (+ store browser): controls over `plot_embedding_map`, `neighbour_table` and `store_summary`."
+    coords, ev = embedding_map(X)
+    def show(colour_by="dataset", protein=proteins["id"].iloc[0], k=5):
+        table = neighbour_table(proteins, X, protein, k)
+        fig = plot_embedding_map(proteins, coords, colour_by, protein, table["id"], ev)
+        display(fig); plt.close(fig); display(table)
+        return table
+    ui = widgets.interactive(show, colour_by=widgets.ToggleButtons(options=["dataset", "label", "length"], description="colour by"),
+                             protein=widgets.Dropdown(options=list(proteins["id"]), description="protein"),
+                             k=widgets.IntSlider(value=5, min=1, max=min(20, len(proteins) - 1), description="neighbours"))
+    if store is None: return ui
+    out = widgets.Output()
+    with out: display(store_summary(store))
+    return widgets.Tab([ui, out], titles=("embedding map", "store"))
