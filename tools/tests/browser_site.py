@@ -3,8 +3,8 @@ outside request (the site is offline), no broken internal link or anchor, and th
 
 Run by `python tools/run_tests.py --flags browser` (or directly). It builds the site with tools/build_docs.py into the run
 folder, or takes a built one from PROTNB_SITE=DIR; serves it on a free port; saves a screenshot per page (and of the
-first figure and API entry) under runs/browser_site/<timestamp>/. Skipped, with a message saying why, when Playwright or
-Chromium is missing (Debian: `apt-get install chromium`; `pip install playwright`, no `playwright install`).
+first figure, table and API entry) under $PROTNB_BROWSER_RUN/site/ (run_tests.py sets it: runs/browser/<UTC time>/).
+Skipped (exit 77), with a message saying why, when Playwright or Chromium is missing (Debian: `apt-get install chromium`; `pip install playwright`, no `playwright install`).
 """
 import functools, os, re, shutil, subprocess, sys, threading, time
 from html.parser import HTMLParser
@@ -15,7 +15,7 @@ root = Path(__file__).resolve().parents[2]
 CHROMIUM = [os.environ.get("PROTNB_CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium") or ""]
 
 def skip(why: str):
-    print(f"SKIP browser_site: {why}"); sys.exit(0)
+    print(f"SKIP browser_site: {why}"); sys.exit(77)   # run_tests.py counts exit 77 as skipped
 
 try: from playwright.sync_api import sync_playwright
 except ImportError: skip("Playwright is not installed (pip install playwright)")
@@ -38,10 +38,11 @@ def serve(site: Path):
     return srv, f"http://127.0.0.1:{srv.server_port}/"
 
 def main():
-    run = root/"runs"/"browser_site"/time.strftime("%Y%m%d-%H%M%S"); run.mkdir(parents=True)
+    run = Path(os.environ.get("PROTNB_BROWSER_RUN") or root/"runs"/"browser"/time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))/"site"
+    run.mkdir(parents=True, exist_ok=True)
     if os.environ.get("PROTNB_SITE"): site = Path(os.environ["PROTNB_SITE"]).resolve()
     else:
-        site = run/"site"; t0 = time.time()
+        site = run/"_site"; t0 = time.time()
         r = subprocess.run([sys.executable, str(root/"tools"/"build_docs.py"), "--out", str(site)], cwd=root, capture_output=True, text=True)
         if r.returncode != 0: print(r.stdout + r.stderr); print("FAIL: the site did not build"); sys.exit(1)
         print(f"built the site in {time.time() - t0:.0f}s")
