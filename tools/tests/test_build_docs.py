@@ -7,6 +7,7 @@
    outside (no http(s) src/href other than links), and nbdev's Quarto syntax (`#|`, `{target=`) is gone.
 2. A notebook whose doc processing fails (a `show_doc` of an undefined name) ends the build with exit 1, a message
    naming that notebook, and no site; a non-empty directory that is not a built site is refused, not wiped.
+3. nbs/_quarto.yml, which `nbdev_docs` renders with where Quarto exists, is valid and names files that exist.
 """
 import html, importlib, inspect, json, os, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
@@ -78,6 +79,15 @@ with tempfile.TemporaryDirectory(prefix="protnb-build-docs-") as d:
     r = build("--no-exec", "--out", keep, root/"nbs"/"index.ipynb")
     check(r.returncode == 1 and (keep/"notes.txt").exists() and "not a site built by build_docs.py" in r.stderr,
           f"build_docs.py did not refuse a directory it did not build: exit {r.returncode}\n{r.stderr[-1000:]}")
+
+# 3. Quarto's config stays usable by nbdev_docs where Quarto exists: valid YAML, a website, its CSS present, and only the
+#    metadata files nbdev_docs writes (nbdev.yml, sidebar.yml) besides it.
+import yaml
+q = yaml.safe_load((root/"nbs"/"_quarto.yml").read_text())
+check(q.get("project", {}).get("type") == "website", "nbs/_quarto.yml: project.type is not 'website'")
+css = q.get("format", {}).get("html", {}).get("css")
+for c in ([css] if isinstance(css, str) else css or []): check((root/"nbs"/c).exists(), f"nbs/_quarto.yml names {c}, which nbs/ lacks")
+check(set(q.get("metadata-files", [])) <= {"nbdev.yml", "sidebar.yml"}, f"nbs/_quarto.yml: unexpected metadata-files {q.get('metadata-files')}")
 
 print(f"build_docs: {'FAIL, ' + str(len(fails)) + ' problem(s)' if fails else 'ok'}")
 sys.exit(1 if fails else 0)
