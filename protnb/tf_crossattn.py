@@ -709,7 +709,7 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 # %% ../nbs/02_tf_crossattn.ipynb #a551156c
-SCORE_ONLY = ("ipTM only", "AF missing (indicator alone)")   # methods whose outputs are ranking scores, not P(binder) and ln Kd
+SCORE_ONLY = ("ipTM only", "AF missing (indicator alone)", "nested selection")   # methods whose outputs are (or may be, where ipTM was chosen) ranking scores, not P(binder) and ln Kd
 
 def pair_predictions(pairs: pd.DataFrame, # the pair table (tile, domain, kd_nM, ln_kd, binder, censored)
                      oof: pd.DataFrame, # out-of-fold predictions from `cross_validate` (one row per method, repeat, pair)
