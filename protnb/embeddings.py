@@ -234,10 +234,34 @@ def load_esm(name: str | Path | LoadedESM = "tiny", # "tiny", an ESM-2 name, or 
 
 ESM_CHECKPOINT_GLOBALS = [argparse.Namespace]   # all that fair-esm's ESM-2 files pickle besides tensors: `cfg["model"]`
 
+def _check_esm_file(path: Path, data: dict):
+    "A fair-esm ESM-2 file checked before fair-esm builds the model from it: cfg fields, heads dividing the width, every tensor's name and shape (on the meta device: nothing allocated), finite weights."
+    import re
+    from protnb.utils import CheckpointError, check_finite
+    cfg = data["cfg"]["model"]
+    field = lambda k: cfg.get(k) if isinstance(cfg, dict) else getattr(cfg, k, None)
+    dims = {k: field(k) for k in ("encoder_layers", "encoder_embed_dim", "encoder_attention_heads")}
+    for k, v in dims.items():
+        if not (isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 65536): raise CheckpointError(f"{path}: cfg.model.{k} is {v!r}, not an integer in 1..65536")
+    if not isinstance(field("token_dropout"), bool): raise CheckpointError(f"{path}: cfg.model.token_dropout is {field('token_dropout')!r}, not True or False")
+    L, D, H = dims.values()
+    if D % H or (D // H) % 2: raise CheckpointError(f"{path}: {H} attention heads do not split the width {D} into even-sized heads (rotary positions need an even head size)")
+    if not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in data["model"].items()): raise CheckpointError(f"{path}: the weights are not named tensors")
+    state = {re.sub(r"^(encoder\.sentence_encoder\.|encoder\.)", "", k): v for k, v in data["model"].items()}   # fair-esm's own renaming
+    with torch.device("meta"): own = ESM2(L, D, H, esm.data.Alphabet.from_architecture("ESM-1b"), field("token_dropout")).state_dict()
+    bad = [f"{k}: file {tuple(v.shape)} vs cfg {tuple(own[k].shape)}" for k, v in state.items() if k in own and own[k].shape != v.shape]
+    missing = sorted(set(own) - set(state) - {"contact_head.regression.weight", "contact_head.regression.bias"}); unexpected = sorted(set(state) - set(own))
+    if bad or missing or unexpected:
+        raise CheckpointError(f"{path}: its weights do not fit its cfg ({L} layers, width {D}, {H} heads): " + "; ".join(
+            bad[:4] + [f"missing {', '.join(missing[:4])}"] * bool(missing) + [f"unexpected {', '.join(unexpected[:4])}"] * bool(unexpected)))
+    check_finite(path, state)
+
 def _load_file(path: Path, name: str, trust_checkpoint: bool = False) -> LoadedESM:
     data = torch_load_safe(path, allow=ESM_CHECKPOINT_GLOBALS, trust_checkpoint=trust_checkpoint)
-    if not (isinstance(data, dict) and "model" in data and isinstance(data.get("cfg"), dict) and "model" in data["cfg"]):
-        raise ValueError(f"{path}: not a fair-esm ESM-2 checkpoint (expected {{'model': weights, 'cfg': {{'model': ...}}}})")
+    if not (isinstance(data, dict) and isinstance(data.get("model"), dict) and isinstance(data.get("cfg"), dict) and "model" in data["cfg"]):
+        from protnb.utils import CheckpointError
+        raise CheckpointError(f"{path}: not a fair-esm ESM-2 checkpoint (expected {{'model': weights, 'cfg': {{'model': ...}}}})")
+    _check_esm_file(path, data)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Regression weights not found")
         model, alphabet = esm.pretrained.load_model_and_alphabet_core(path.stem if path.stem.startswith("esm2") else "esm2", data, None)
@@ -551,6 +575,11 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     claims = _Claims(store, list(specs.values())) if store is not None and todo else None   # a complete store is only read
     bar = progress(total=sum(map(len, todo)), unit="res", desc=f"embed {m.name}", disable=not show_progress or not todo)
     def emit(done):
+        for s, x in done:      # a diverged or damaged model gives NaN: refuse it by name rather than store it
+            if not np.isfinite(x).all():
+                rid = next((i for i, q in seqs.items() if q == s), "?")
+                raise ValueError(f"embed: {m.name} gave {int((~np.isfinite(x)).sum())} NaN or infinite value(s) for record {rid!r} "
+                                 f"(length {len(s)}, precision {precision}); nothing of it is stored. Check the model's weights")
         for p in pools:
             pooled = [(s, pool_residues(x, p, patch_size)) for s, x in done]
             if store is None: arrays[p].update(pooled)
