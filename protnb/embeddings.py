@@ -92,7 +92,10 @@ def validate_sequences(records: Mapping[str, str] | pd.Series | Iterable[tuple[s
                       ) -> dict[str, str]:
     "Validate and normalise sequences by id; raise `SequenceError` naming the first bad record."
     out, changed = {}, {}
-    for rid, seq in _records(records, source):
+    for n, (rid, seq) in enumerate(_records(records, source)):
+        if rid is None or (isinstance(rid, float) and math.isnan(rid)):   # str() would store it as "None" or "nan"
+            raise SequenceError(f"{source or 'sequences'}: record {n} has no id ({rid!r}; sequence starts {str(seq)[:20]!r})")
+        if not isinstance(rid, (str, int, np.integer)): raise SequenceError(f"{source or 'sequences'}: record {n} has an id of type {type(rid).__name__} ({str(rid)[:30]!r}); ids are text")
         rid = str(rid).strip()
         if not rid: raise SequenceError(f"{source or 'sequences'}: a record has an empty id (sequence starts {str(seq)[:20]!r})")
         s, changes = clean_sequence(seq, rid, source)
@@ -562,7 +565,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     m = load_esm(model, device, trust_checkpoint)
     precision, why = resolve_precision(precision, m, engine)
     specs = {p: EmbedSpec(m.name, resolve_layer(m, layer), p, patch_size, window, overlap, dtype, precision) for p in pools}
-    store = EmbeddingStore(Path(store).expanduser()) if isinstance(store, (str, Path)) else store   # relative to the cwd
+    store = EmbeddingStore(store) if isinstance(store, (str, Path)) else store   # relative to the cwd, made absolute now
     mine = _shard(list(seqs.values()), rank, world_size)
     t0 = time.perf_counter()
     if store is None: todo = mine
@@ -574,6 +577,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     writer = None if store is None else _StoreWriter(store)
     claims = _Claims(store, list(specs.values())) if store is not None and todo else None   # a complete store is only read
     bar = progress(total=sum(map(len, todo)), unit="res", desc=f"embed {m.name}", disable=not show_progress or not todo)
+    emitted = []     # sequences whose results went to the store or memory, in order
     def emit(done):
         for s, x in done:      # a diverged or damaged model gives NaN: refuse it by name rather than store it
             if not np.isfinite(x).all():
@@ -585,9 +589,13 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
             if store is None: arrays[p].update(pooled)
             else: writer.put(specs[p], pooled)
         if claims: claims.renew()
+        emitted.extend(s for s, _ in done)
         bar.update(sum(len(s) for s, _ in done))
     forward = (lambda m, toks, layer: protnb_forward(m, toks, layer, precision)) if engine == "protnb" else esm_forward
-    run = lambda chunk: _run_embedding(m, specs[pools[0]], chunk, max_tokens, emit, False, forward)
+    def run(chunk, stop=None):
+        "Embed `chunk` (stopping early when `stop()` says so); return the sequences it finished."
+        before = len(emitted); _run_embedding(m, specs[pools[0]], chunk, max_tokens, emit, False, forward, stop=stop)
+        return emitted[before:]
     waited = 0.0
     try:
         if claims is None: run(todo)
@@ -608,7 +616,9 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     out = {p: Embeddings(seqs, specs[p], None if arrays is None else arrays[p], store, stats) for p in pools}
     return out[pool] if isinstance(pool, str) else out
 
-def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: int, emit, show_progress: bool, forward=esm_forward) -> int:
+def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: int, emit, show_progress: bool, forward=esm_forward,
+                   stop=None # called before each batch: True ends the run there (the claim on `todo` was lost)
+                  ) -> int:
     "Embed `todo` sequences window by window in token-budget batches; call `emit([(seq, per_residue), ...])` with the proteins each batch completes."
     starts = {s: window_starts(len(s), spec.window, spec.overlap) for s in todo}
     items = [(s, a) for s, st in starts.items() for a in st]
@@ -626,6 +636,7 @@ def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: i
         if done: emit(done); bar.update(sum(len(s) for s, _ in done))
     in_flight = None
     for batch in token_batches([min(len(s), spec.window) + 2 for s, _ in items], max_tokens):
+        if stop is not None and stop(): break    # the proteins of this and later batches are someone else's now
         chunk = [items[i] for i in batch]
         parts = [s[a:a + spec.window] for s, a in chunk]
         h = _to_host(forward(m, tokenize(parts, m.alphabet), spec.layer))

@@ -216,14 +216,14 @@ def save_checkpoint(path: str | Path, # file to write (atomically); name it `*.s
     with atomic_write(path) as tmp: safetensors.torch.save_file(tensors, str(tmp), metadata=meta)
     return Path(path)
 
-def _read_checkpoint(path: Path, map_location, trust_checkpoint: bool) -> dict:
-    "A checkpoint's contents: safetensors as written by `save_checkpoint`, or a `torch.save` file of tensors and plain data."
+def _read_checkpoint(path: Path, map_location, trust_checkpoint: bool) -> tuple[dict, str | None]:
+    "A checkpoint's contents (safetensors as written by `save_checkpoint`, or a `torch.save` file of tensors and plain data), checksum verified, and its config class's name if recorded."
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such checkpoint file")
     if not _is_safetensors(path):
         ck = torch_load_safe(path, trust_checkpoint=trust_checkpoint, map_location=map_location)
         warnings.warn(f"{path}: a torch.save checkpoint carries no checksum, so damage to it cannot be detected; "
                       "load it once and save it with save_checkpoint to add one", stacklevel=3)
-        return ck
+        return ck, None
     try:
         with safetensors.safe_open(str(path), "pt") as f:
             meta, tensors = f.metadata() or {}, {k: f.get_tensor(k) for k in f.keys()}
@@ -240,8 +240,7 @@ def _read_checkpoint(path: Path, map_location, trust_checkpoint: bool) -> dict:
     try: ck = _from_plain(json.loads(meta["protnb_checkpoint"]), tensors)
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
         raise CheckpointError(f"{path}: damaged checkpoint header ({type(e).__name__}: {str(e)[:160]})") from None
-    if isinstance(ck, dict) and "protnb_config_class" in meta: ck.setdefault("config_class", meta["protnb_config_class"])
-    return ck
+    return ck, meta.get("protnb_config_class")
 
 def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                     model: torch.nn.Module | None = None, # loaded in place when given
@@ -252,12 +251,12 @@ def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                     config_class: type | None = None # the loader's config dataclass: the stored config is checked against it first
                    ) -> dict:
     "Load a checkpoint without running code from it: checksum, finite weights and config (against `config_class`) checked, a config or tensor-shape mismatch refused naming each one."
-    path = Path(path); ck = _read_checkpoint(path, map_location, trust_checkpoint)
+    path = Path(path); ck, saved_class = _read_checkpoint(path, map_location, trust_checkpoint)
     if not (isinstance(ck, dict) and isinstance(ck.get("config"), dict) and isinstance(ck.get("state_dict"), dict)
             and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in ck["state_dict"].items())):
         raise CheckpointError(f"{path}: not a protnb checkpoint (no config and state_dict of named tensors; written by save_checkpoint?)")
     check_finite(path, ck["state_dict"])
-    if config_class is not None: config_from_checkpoint(path, ck["config"], config_class, ck.get("config_class"))
+    if config_class is not None: config_from_checkpoint(path, ck["config"], config_class, saved_class)
     if expected is not None:
         exp = dataclasses.asdict(expected) if dataclasses.is_dataclass(expected) else dict(expected)
         if diff := config_diff(ck["config"], exp, keys): raise ConfigMismatch(f"{path} does not fit this model:\n  " + "\n  ".join(diff))
