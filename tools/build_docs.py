@@ -65,7 +65,18 @@ exec_nb(src, dst, Procs if execute else FilterDefaults)
 
 SMOKE_NOTE = ("The figures and tables below come from the notebook's smoke preset (its `parameters` cell: a random `tiny` "
               "ESM-2 and a few records), run when the site was built: they show what the notebook computes and draws, not "
-              "results. Published numbers are in the repository's `results/` folder.")
+              "results. Published numbers are under Results in the sidebar (the repository's `results/`).")
+
+def cache_key(nb: Path, proj: Path, execute: bool, strict: bool) -> str:
+    """What a notebook's processed output depends on: the notebook, the library it imports (every .py under the project),
+    settings.ini, the data files' names, sizes and times, this script's processing, and the mode."""
+    import hashlib
+    h = hashlib.sha256(f"{PROC}\n{execute}\n{strict}\n".encode()); h.update(nb.read_bytes())
+    for f in sorted(proj.glob(f"{settings(nb.parent).get('lib_path', 'protnb')}/**/*.py")) + [proj/"settings.ini"]:
+        h.update(str(f.relative_to(proj)).encode()); h.update(f.read_bytes())
+    for f in sorted((proj/"data").rglob("*")) if (proj/"data").is_dir() else []:
+        if f.is_file(): st = f.stat(); h.update(f"{f.relative_to(proj)} {st.st_size} {st.st_mtime_ns}".encode())
+    return h.hexdigest()[:20]
 
 class BuildError(Exception):
     "The site could not be built; the message says which notebook or step, and why."
@@ -123,6 +134,8 @@ def fence(body: str, lang: str = "") -> str:
 def showdoc_md(md: str) -> str:
     "A `show_doc` entry: the source link made plain and floated right, the heading anchored as nbdev's doc links expect."
     md = SOURCE_LINK.sub(lambda m: f'<a class="source-link" href="{html.escape(m[1])}">source</a>', md)
+    # nbdev's add_links also links names in the signature's comments, where a code block shows the Markdown raw
+    md = re.sub(r"^```.*?^```", lambda m: re.sub(r"\[(`[^`\]]+`)\]\([^)\s]+\)", r"\1", m[0]), md, flags=re.M | re.S)
     return SHOWDOC_HEADING.sub(lambda m: f"{m[1]} {m[2]} {{#{m[2].lower()} .api-entry }}", md)
 
 def _lineno(cell) -> int:
@@ -242,7 +255,7 @@ CSS = """
 .rst-content pre { white-space: pre; }
 """
 
-def mkdocs_yml(cfg, nav: list[tuple[str, str]], docs: Path, out: Path) -> str:
+def mkdocs_yml(cfg, nav: list[dict], docs: Path, out: Path) -> str:
     "The mkdocs configuration, generated from settings.ini so it cannot drift from the project."
     import yaml
     conf = {"site_name": cfg.get("lib_name", "docs"), "site_description": cfg.get("description", ""),
@@ -255,7 +268,7 @@ def mkdocs_yml(cfg, nav: list[tuple[str, str]], docs: Path, out: Path) -> str:
                                     {"codehilite": {"guess_lang": False}}, {"toc": {"permalink": True}}],
             "validation": {"omitted_files": "warn", "absolute_links": "info", "unrecognized_links": "warn",
                            "anchors": "warn", "not_found": "warn"},
-            "nav": [{title: page} for title, page in nav]}
+            "nav": nav}
     return yaml.safe_dump({k: v for k, v in conf.items() if v is not None}, sort_keys=False, allow_unicode=True)
 
 def check_out(out: Path) -> None:
@@ -263,8 +276,10 @@ def check_out(out: Path) -> None:
     if out.exists() and any(out.iterdir()) and not (out/MARKER).exists():
         raise BuildError(f"{out} exists, is not empty and is not a site built by build_docs.py: choose another --out")
 
-def build(nbs: list[Path], out: Path, execute: bool = True, jobs: int = 2, strict: bool = False, log=print) -> Path:
-    "Build the site for `nbs` into `out`; return `out`. Raise BuildError on any failure."
+def build(nbs: list[Path], out: Path, execute: bool = True, jobs: int = 2, strict: bool = False, cache: Path | None = None,
+          results: bool = True, log=print) -> Path:
+    """Build the site for `nbs` into `out`; return `out`. Raise BuildError on any failure. With `cache`, a notebook whose
+    inputs (`cache_key`) have not changed since a previous build is not processed again."""
     if not nbs: raise BuildError("no notebooks to build")
     for nb in nbs:
         if not nb.exists(): raise BuildError(f"{nb}: no such notebook")
@@ -278,7 +293,12 @@ def build(nbs: list[Path], out: Path, execute: bool = True, jobs: int = 2, stric
         tmp = Path(tmp); (tmp/"proc").mkdir(); docs = tmp/"docs"; (docs/"css").mkdir(parents=True)
         t0 = time.time()
         def one(nb):
-            t = time.time(); process(nb, tmp/"proc"/nb.name, execute, strict); log(f"  {nb.name}: processed in {time.time() - t:.0f}s")
+            t, hit = time.time(), cache and cache/f"{nb.stem}.{cache_key(nb, proj, execute, strict)}.ipynb"
+            if hit and hit.exists(): shutil.copy(hit, tmp/"proc"/nb.name); log(f"  {nb.name}: unchanged, from the cache"); return
+            process(nb, tmp/"proc"/nb.name, execute, strict); log(f"  {nb.name}: processed in {time.time() - t:.0f}s")
+            if hit:
+                for old in cache.glob(f"{nb.stem}.*.ipynb"): old.unlink()
+                shutil.copy(tmp/"proc"/nb.name, hit)
         errors = []
         with ThreadPoolExecutor(max(1, jobs)) as ex:
             for nb, fut in [(nb, ex.submit(one, nb)) for nb in nbs]:
@@ -304,7 +324,14 @@ def build(nbs: list[Path], out: Path, execute: bool = True, jobs: int = 2, stric
         from pygments.formatters import HtmlFormatter
         (docs/"css"/"pygments.css").write_text(HtmlFormatter(style="default").get_style_defs(".codehilite"))
         (docs/"css"/"protnb.css").write_text(CSS)
-        (tmp/"mkdocs.yml").write_text(mkdocs_yml(cfg, [(p.title, f"{p.stem}.md") for p in pages.values()], docs, out))
+        nav = [{p.title: f"{p.stem}.md"} for p in pages.values()]
+        if results and (res := sorted((proj/"results").glob("*.md"))):   # the published numbers, as the repository has them
+            (docs/"results").mkdir()
+            for f in res: shutil.copy(f, docs/"results"/f.name)
+            for f in (proj/"results").glob("*.png"): shutil.copy(f, docs/"results"/f.name)
+            title = lambda f: (re.search(r"^# (.+)$", f.read_text(), re.M) or [None, f.stem])[1]
+            nav.append({"Results": [{title(f): f"results/{f.name}"} for f in res]})
+        (tmp/"mkdocs.yml").write_text(mkdocs_yml(cfg, nav, docs, out))
         r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(tmp/"mkdocs.yml")],
                            capture_output=True, text=True)
         if r.returncode != 0:
@@ -315,7 +342,8 @@ def build(nbs: list[Path], out: Path, execute: bool = True, jobs: int = 2, stric
 def serve(out: Path, port: int) -> None:
     "Serve the built site over http (the search box needs http; file:// pages work without it)."
     from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler
-    srv = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(SimpleHTTPRequestHandler, directory=str(out)))
+    try: srv = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(SimpleHTTPRequestHandler, directory=str(out)))
+    except OSError as e: raise BuildError(f"cannot serve on port {port} ({e.strerror}): try --port 0 (any free port)")
     print(f"serving {out} at http://127.0.0.1:{srv.server_port}/ (Ctrl-C stops)", flush=True)
     try: srv.serve_forever()
     except KeyboardInterrupt: pass
@@ -328,17 +356,23 @@ def main(argv=None) -> int:
     ap.add_argument("--no-exec", action="store_true", help="run only what the API reference needs: pages without outputs, faster")
     ap.add_argument("--strict", action="store_true", help="nbdev's 'cells containing imports and other code' warning is an error")
     ap.add_argument("--jobs", type=int, default=2, help="notebooks processed at once (default 2)")
+    ap.add_argument("--no-cache", action="store_true", help="process every notebook, even one unchanged since the last build "
+                    "(the cache, _proc/build_docs/, keeps each notebook's processed copy keyed by what it depends on)")
     ap.add_argument("--serve", action="store_true", help="serve the site over http after building it")
     ap.add_argument("--port", type=int, default=8000, help="port for --serve (0: any free one)")
     a = ap.parse_args(argv)
     nbs = [p.resolve() for p in a.notebooks] or find_notebooks(root/"nbs")
     if nbs and (idx := nbs[0].parent/"index.ipynb").exists() and idx not in nbs: nbs = [idx, *nbs]   # the landing page
     t0 = time.time()
-    try: out = build(nbs, a.out, execute=not a.no_exec, jobs=a.jobs, strict=a.strict)
+    cache = None if a.no_cache else root/"_proc"/"build_docs"
+    if cache: cache.mkdir(parents=True, exist_ok=True)
+    try: out = build(nbs, a.out, execute=not a.no_exec, jobs=a.jobs, strict=a.strict, cache=cache)
     except BuildError as e:
         print(f"build_docs: the site was not built.\n{e}", file=sys.stderr); return 1
     print(f"site: {out}/index.html ({len(nbs)} pages, {time.time() - t0:.0f}s)")
-    if a.serve: serve(out, a.port)
+    if a.serve:
+        try: serve(out, a.port)
+        except BuildError as e: print(f"build_docs: {e}", file=sys.stderr); return 1
     return 0
 
 if __name__ == "__main__": sys.exit(main())

@@ -3,24 +3,18 @@ outside request (the site is offline), no broken internal link or anchor, and th
 
 Run by `python tools/run_tests.py --flags browser` (or directly). It builds the site with tools/build_docs.py into the run
 folder, or takes a built one from PROTNB_SITE=DIR; serves it on a free port; saves a screenshot per page (and of the
-first figure, table and API entry) under $PROTNB_BROWSER_RUN/site/ (run_tests.py sets it: runs/browser/<UTC time>/).
-Skipped (exit 77), with a message saying why, when Playwright or Chromium is missing (Debian: `apt-get install chromium`; `pip install playwright`, no `playwright install`).
+first figure, table, API entry and widget placeholder) under $PROTNB_BROWSER_RUN/site/ (run_tests.py sets it: runs/browser/<UTC time>/).
+Skipped (exit 77) with the reason when Playwright or Chromium is missing (tools/tests/_browser.py says how to install).
 """
-import functools, os, re, shutil, subprocess, sys, threading, time
+import functools, os, subprocess, sys, threading, time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, unquote
+sys.path.insert(0, str(Path(__file__).parent))
+from _browser import root, need_browser, run_dir
 
-root = Path(__file__).resolve().parents[2]
-CHROMIUM = [os.environ.get("PROTNB_CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium") or ""]
-
-def skip(why: str):
-    print(f"SKIP browser_site: {why}"); sys.exit(77)   # run_tests.py counts exit 77 as skipped
-
-try: from playwright.sync_api import sync_playwright
-except ImportError: skip("Playwright is not installed (pip install playwright)")
-chromium = next((c for c in CHROMIUM if c and os.path.exists(c)), None)
-if not chromium: skip("no Chromium found (apt-get install chromium, or PROTNB_CHROMIUM=/path/to/chrome)")
+chromium = need_browser()   # exits 77 (skipped) with the reason when Chromium or Playwright is missing
+from playwright.sync_api import sync_playwright
 
 class Ids(HTMLParser):
     "Every id= (and a name=) in a page: the anchors a link may point to."
@@ -38,8 +32,7 @@ def serve(site: Path):
     return srv, f"http://127.0.0.1:{srv.server_port}/"
 
 def main():
-    run = Path(os.environ.get("PROTNB_BROWSER_RUN") or root/"runs"/"browser"/time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))/"site"
-    run.mkdir(parents=True, exist_ok=True)
+    run = run_dir()/"site"; run.mkdir(exist_ok=True)
     if os.environ.get("PROTNB_SITE"): site = Path(os.environ["PROTNB_SITE"]).resolve()
     else:
         site = run/"_site"; t0 = time.time()
@@ -68,7 +61,7 @@ def main():
             if not resp or resp.status != 200: fail(f"{url[len(base):]}: HTTP {resp.status if resp else 'no response'}"); continue
             name = url[len(base):].replace("/", "_").removesuffix(".html") or "index"
             page.screenshot(path=str(run/f"{name}.png"))
-            for sel, tag in ((".output-image", "figure"), (".api-entry", "api"), (".output-html table", "table")):
+            for sel, tag in ((".output-image", "figure"), (".api-entry", "api"), (".output-html table", "table"), (".widget-note", "widget")):
                 if page.locator(sel).count():
                     page.locator(sel).first.scroll_into_view_if_needed(); page.screenshot(path=str(run/f"{name}-{tag}.png"))
             parser = Ids(); parser.feed(page.content()); ids[url] = parser.ids

@@ -19,7 +19,7 @@ def check(ok, msg):
 
 def build(*args, cwd=root):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, str(root/"tools"/"build_docs.py"), *map(str, args)], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, str(root/"tools"/"build_docs.py"), "--no-cache", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=900)
 
 def plain(s: str) -> str:

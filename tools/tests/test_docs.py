@@ -23,7 +23,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="protnb-docs-") as out:
         out = Path(out)/"site"; t0 = time.time()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
-        r = subprocess.run([sys.executable, str(root/"tools"/"build_docs.py"), "--strict", "--out", str(out), *([] if execute else ["--no-exec"]), *args],
+        r = subprocess.run([sys.executable, str(root/"tools"/"build_docs.py"), "--strict", "--no-cache", "--out", str(out), *([] if execute else ["--no-exec"]), *args],
                            cwd=root, env=env, capture_output=True, text=True, timeout=1800)
         print(r.stdout.rstrip())
         if r.returncode != 0: print(r.stderr[-6000:], file=sys.stderr); print("docs: the site did not build"); sys.exit(1)
