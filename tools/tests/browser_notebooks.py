@@ -8,7 +8,7 @@ assert that the explorer's output changed. A screenshot of the explorer per note
 (runs/browser/<UTC time>/, git-ignored). Needs Chromium and Playwright (see tools/tests/_browser.py); skips without them.
 Run: python tools/run_tests.py tools/tests/browser_notebooks.py (or --flags browser with the whole suite).
 """
-import json, os, shutil, subprocess, sys, tempfile, time, urllib.request, secrets
+import ctypes, json, os, shutil, signal, subprocess, sys, tempfile, time, urllib.request, secrets
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _browser import root, need_browser, run_dir, free_port
@@ -32,6 +32,11 @@ STATE_JS = """() => {
       src: c.model.sharedModel.getSource().slice(0, 80)}));
   return {status: nb.sessionContext.session.kernel ? nb.sessionContext.session.kernel.status : 'none', cells};
 }"""
+
+def _die_with_parent():
+    "In the child: get SIGTERM when this test's process dies (killed by a timeout too), so no JupyterLab is left behind."
+    try: ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG (Linux)
+    except OSError: pass
 
 def wait_http(url, proc, log, secs=120):
     t0 = time.time()
@@ -106,7 +111,7 @@ def main():
     log = open(out/"jupyterlab.log", "w")
     lab = subprocess.Popen(["jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
                             f"--ServerApp.root_dir={work/'nbs'}", "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False", "--allow-root"],
-                           cwd=work/"nbs", env=env, stdout=log, stderr=subprocess.STDOUT)
+                           cwd=work/"nbs", env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
     base, failed = f"http://127.0.0.1:{port}", {}
     try:
         wait_http(f"{base}/api/status?token={token}", lab, out/"jupyterlab.log")
