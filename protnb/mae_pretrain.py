@@ -18,7 +18,8 @@ __all__ = ['BERNETT_SPLITS', 'MAE_SIZES', 'ENCODER_KEYS', 'AMP_DTYPES', 'PairErr
            'MaskedAutoencoder', 'masked_loss', 'PretrainConfig', 'warmup_cosine', 'autocast', 'grad_scaler',
            'reconstruction_report', 'mae_step', 'pretrain_mae', 'config_hash', 'embedding_label', 'load_mae_encoder',
            'protein_vectors', 'symmetric_pair_features', 'linear_probe', 'preset_params', 'bernett_patch_bank',
-           'pretrain_parser', 'pretrain_main']
+           'pretrain_parser', 'pretrain_main', 'reconstruct_protein', 'plot_reconstruction', 'plot_training_curves',
+           'mae_explorer']
 
 # %% ../nbs/03_mae_pretrain.ipynb #d784ebd0
 BERNETT_SPLITS = ("train", "val", "test")
@@ -570,3 +571,81 @@ def pretrain_main(argv: list[str] | None = None) -> dict:
 # %% ../nbs/03_mae_pretrain.ipynb #d1a0c032
 if __name__ == "__main__" and "__file__" in globals():   # `torchrun ... -m protnb.mae_pretrain ...` (never run from a kernel)
     sys.exit(run_cli(pretrain_main, prog="protnb.mae_pretrain"))
+
+# %% ../nbs/03_mae_pretrain.ipynb #20f2bac9
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+# %% ../nbs/03_mae_pretrain.ipynb #c488a953
+@torch.no_grad()
+def reconstruct_protein(model: MaskedAutoencoder, # the pretrained model
+                        bank: PatchBank, # patch embeddings
+                        protein: str, # protein id in `bank`
+                        mask_ratio: float = 0.5, # fraction of its patches hidden
+                        seed: int = 1234, # mask seed (`reconstruction_report`'s default draws the same mask)
+                        loss: str = "huber", delta: float = 0.5, # as in `PretrainConfig`
+                       ) -> dict:
+    "Standardised target patches, the reconstruction, the mask, and the masked-patch loss of the MAE and both baselines."
+    model.eval(); dev = next(model.parameters()).device
+    x, pad = bank.batch(bank.rows([protein]))
+    mask = random_patch_mask(pad, mask_ratio, torch.Generator().manual_seed(seed))
+    x, pad, mask = x.to(dev), pad.to(dev), mask.to(dev)
+    target, vis = model.encoder.standardize(x), ~pad & ~mask
+    pred = model(x, pad, mask).float()
+    vis_mean = ((target * vis[..., None]).sum(1) / vis.sum(1, keepdim=True).clamp_min(1))[:, None].expand_as(target)
+    losses = {k: masked_loss(p, target, mask, loss, delta).item() for k, p in
+              dict(mae=pred, mean_patch=torch.zeros_like(target), visible_mean=vis_mean).items()}
+    return dict(protein=protein, mask_ratio=mask_ratio, target=target[0].cpu().numpy(), pred=pred[0].cpu().numpy(),
+                mask=mask[0].cpu().numpy(), losses=losses)
+
+# %% ../nbs/03_mae_pretrain.ipynb #b65df011
+def plot_reconstruction(rec: dict, # from `reconstruct_protein`
+                        max_features: int = 64, # feature columns drawn
+                       ):
+    "Target | reconstruction heatmaps (patches × features, masked patches marked) and the loss of the MAE vs the baselines."
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.8), gridspec_kw=dict(width_ratios=[1, 1, 0.7]), layout="constrained")
+    t, p, m = rec["target"][:, :max_features], rec["pred"][:, :max_features], rec["mask"]
+    lim = float(np.quantile(np.abs(t), 0.98)) or 1.0
+    for ax, a, name in zip(axes, (t, p), ("target (standardised)", "MAE reconstruction")):
+        im = ax.imshow(a, aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+        ax.scatter(np.full(m.sum(), -1.5), np.flatnonzero(m), marker=">", c="k", s=12, clip_on=False)
+        ax.set(title=name, xlabel=f"feature (first {t.shape[1]})", xlim=(-2, t.shape[1] - 0.5))
+    axes[0].set_ylabel("patch (▸ masked)")
+    fig.colorbar(im, ax=axes[:2], shrink=0.8)
+    names = {"mae": "MAE", "mean_patch": "corpus\nmean", "visible_mean": "visible\nmean"}
+    axes[2].bar([names[k] for k in rec["losses"]], list(rec["losses"].values()), color=["C0", "grey", "silver"])
+    axes[2].set(title=f"loss on the {m.sum()} of {len(m)} patches masked", ylabel="masked-patch loss")
+    axes[2].title.set_fontsize(9); axes[2].tick_params(axis="x", labelsize=8)
+    fig.suptitle(f"{rec['protein']}, mask ratio {rec['mask_ratio']:.2f}", fontsize=10)
+    return fig
+
+def plot_training_curves(history: list[dict], # `pretrain_mae`'s records, one per epoch
+                        ):
+    "Train and validation masked-patch loss per epoch, with the two baselines' validation loss."
+    h = pd.DataFrame(history)
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    ax.plot(h.epoch, h.train_loss, "o-", label="train (masked patches)"); ax.plot(h.epoch, h.val_mae_loss, "o-", label="validation")
+    ax.plot(h.epoch, h.val_mean_patch_loss, "--", c="grey", label="corpus-mean patch (val)")
+    ax.plot(h.epoch, h.val_visible_mean_loss, ":", c="grey", label="visible mean (val)")
+    ax.set(xlabel="epoch", ylabel="loss", title="MAE pretraining"); ax.legend(fontsize=7)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return fig
+
+def mae_explorer(model: MaskedAutoencoder, bank: PatchBank, # the pretrained model and its patches
+                 proteins: list[str], # the proteins offered (held-out ones)
+                 history: list[dict] | None = None, # training records for the curves tab
+                 loss: str = "huber", delta: float = 0.5,
+                ) -> widgets.Widget:
+    "Protein and mask-ratio controls over `reconstruct_protein` + `plot_reconstruction`; the training curves in a second tab."
+    def show(protein=proteins[0], mask_ratio=0.5, seed=1234):
+        rec = reconstruct_protein(model, bank, protein, mask_ratio, seed, loss, delta)
+        fig = plot_reconstruction(rec); display(fig); plt.close(fig)
+        return rec["losses"]
+    ui = widgets.interactive(show, protein=widgets.Dropdown(options=list(proteins), description="protein"),
+                             mask_ratio=widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, description="mask ratio"),
+                             seed=widgets.IntText(value=1234, description="mask seed"))
+    if not history: return ui
+    curves = widgets.Output()
+    with curves: fig = plot_training_curves(history); display(fig); plt.close(fig)
+    return widgets.Tab([ui, curves], titles=("reconstruction", "training curves"))

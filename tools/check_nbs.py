@@ -20,7 +20,7 @@ for nb in sorted((root/"nbs").glob("*.ipynb")):
     if "injected-parameters" in tags: bad.append(f"{nb.name}: papermill output committed (injected-parameters cell)")
     if nb.name[0].isdigit() and not (len(src) > 3 and COLAB.format(nb.name) in src[2] and '"google.colab" in sys.modules' in src[3]):
         bad.append(f"{nb.name}: cells 3 and 4 must be the Open in Colab badge ({COLAB.format(nb.name)}) and the Colab install cell")
-    if nb.name[:2] in {"00", "01", "02", "03", "04"}:
+    if nb.name.split("_")[0] in {"00", "01", "02", "03", "04"}:   # runnable notebooks (00a_store is a library notebook)
         if tags.count("parameters") != 1: bad.append(f"{nb.name}: needs exactly one cell tagged 'parameters' (has {tags.count('parameters')})")
         elif not src[[i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])][0] + 1].startswith(C2):
             bad.append(f"{nb.name}: the cell after 'parameters' must start with `{C2}` (contract C2)")
