@@ -4,19 +4,19 @@
 
 # %% ../nbs/05_utils.ipynb #030f37c1
 from __future__ import annotations
-import os, sys, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
+import os, sys, ast, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
 from pathlib import Path
 from typing import Any
 import numpy as np, torch
 from tqdm.std import tqdm
 
 # %% auto #0
-__all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'get_device', 'is_headless', 'progress', 'atomic_write',
-           'save_json', 'ConfigMismatch', 'UnsafeCheckpoint', 'config_diff', 'torch_load_safe', 'save_checkpoint',
-           'load_checkpoint', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision', 'render_results_md',
-           'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli', 'dist_world', 'all_reduce_sum',
-           'all_reduce_', 'epoch_seed', 'rank_share', 'ddp_wrap', 'sync_context', 'StopRequest', 'tie_groups',
-           'weighted_auroc', 'weighted_ap']
+__all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'get_device', 'papermill_params', 'is_headless', 'progress',
+           'atomic_write', 'save_json', 'ConfigMismatch', 'UnsafeCheckpoint', 'config_diff', 'torch_load_safe',
+           'save_checkpoint', 'load_checkpoint', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision',
+           'render_results_md', 'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli', 'dist_world',
+           'all_reduce_sum', 'all_reduce_', 'epoch_seed', 'rank_share', 'ddp_wrap', 'sync_context', 'StopRequest',
+           'tie_groups', 'weighted_auroc', 'weighted_ap']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
@@ -57,9 +57,23 @@ def get_device(device: str = "auto" # "auto" picks CUDA when present, else CPU
     return torch.device(device)
 
 # %% ../nbs/05_utils.ipynb #0967cc15
+def papermill_params() -> set[str]:
+    "The parameters papermill set in this kernel (the names its injected `# Parameters` cell assigns); empty outside papermill."
+    ip = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    for src in reversed(ip.user_ns.get("In", []) if ip is not None else []):
+        if isinstance(src, str) and src.startswith("# Parameters\n"):   # papermill's marker for the cell it injects
+            return {t.id for n in ast.parse(src).body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+    return set()
+
 def is_headless() -> bool:
-    "True under `protnb_run`/papermill or CI, where nobody watches a bar redraw."
-    return os.environ.get("PROTNB_HEADLESS", "0") not in ("", "0") or bool(os.environ.get("CI")) or bool(os.environ.get("IN_TEST"))
+    "True under `protnb_run`, papermill, `nbdev_test` or CI, where nobody watches a bar redraw."
+    return (os.environ.get("PROTNB_HEADLESS", "0") not in ("", "0") or bool(os.environ.get("CI")) or bool(os.environ.get("IN_TEST"))
+            or bool(papermill_params()))
+
+def _in_jupyter() -> bool:
+    "True inside a Jupyter kernel with a front end (JupyterLab, Notebook, Colab, VS Code), where a bar can be a widget."
+    ip = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return ip is not None and "IPKernelApp" in getattr(ip, "config", {})   # tqdm.auto's test; nbdev_test's shell has no kernel app
 
 class _Bar(tqdm):
     "tqdm's text bar that leaves the final line to `close`, so a log shows 100% once."
@@ -67,8 +81,15 @@ class _Bar(tqdm):
         if self.total is not None and self.n + n >= self.total: self.mininterval = float("inf")   # no refresh: close() prints it
         return super().update(n)
 
-def progress(it=None, **kwargs):
-    "A plain-text tqdm bar: the cell's output in Jupyter, stderr in a terminal, a line a minute when headless."
+def progress(it=None, # an iterable to wrap, or None with `total=` and `update`
+             **kwargs # tqdm's options (desc, total, leave, file, ...); `file=` always gives a text bar
+            ):
+    "A tqdm bar: a widget in Jupyter, text on stderr on a console, a line a minute under protnb_run, papermill, nbdev_test or CI."
+    if "file" not in kwargs and _in_jupyter() and not is_headless():
+        try:
+            from tqdm.notebook import tqdm as tqdm_widget
+            return tqdm_widget(it, **kwargs)
+        except ImportError: pass   # no ipywidgets: a text bar
     in_kernel = "ipykernel" in sys.modules
     base = {"file": sys.stdout if in_kernel else sys.stderr, "dynamic_ncols": not in_kernel}
     if is_headless(): base = {"file": sys.stdout if in_kernel else sys.stderr, "mininterval": 60, "ascii": True}
