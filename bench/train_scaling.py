@@ -56,6 +56,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 8000, 32000])
     ap.add_argument("--dim", type=int, default=320)
+    ap.add_argument("--skip-speed", action="store_true", help="memory rows only")
     a = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="protnb-scaling-"))
     try:
@@ -65,7 +66,7 @@ def main(argv=None):
             stores[n] = tmp/f"store{n}"; t = time.perf_counter(); patches = write_store(stores[n], n, a.dim)
             print(f"store of {n} proteins: {patches:,} patches of {a.dim} float16 ({patches * a.dim * 2 / 2**20:.0f} MiB) written in {time.perf_counter() - t:.0f}s", flush=True)
         n0 = min(a.sizes); speed = {}
-        for nproc in (1, 2):
+        for nproc in () if a.skip_speed else (1, 2):
             r = launch(nproc, stores[n0], tmp/f"run-speed{nproc}", "quick")
             speed[nproc] = (n0 - 256) / r["epoch_s"]   # the last pack (256 proteins) is held out for validation
             print(json.dumps({"processes": nproc, "proteins": n0, "samples_per_s": round(speed[nproc], 1), **{k: round(v, 2) for k, v in r.items() if k != "final"}, "final": r["final"]}), flush=True)
@@ -75,8 +76,15 @@ def main(argv=None):
             print(json.dumps({"processes": 1, "proteins": n, "peak_rss_mb": round(rss[n], 1), **{k: round(v, 2) for k, v in r.items() if k not in ("final", "peak_rss_mb")}}), flush=True)
         print(f"# load average {os.getloadavg()[0]:.1f} at end")
         lo, hi = min(a.sizes), max(a.sizes)
-        print(f"samples/s 1 process {speed[1]:.1f}, 2 processes {speed[2]:.1f}: speedup_2proc={speed[2] / speed[1]:.2f}; "
+        print((f"samples/s 1 process {speed[1]:.1f}, 2 processes {speed[2]:.1f}: speedup_2proc={speed[2] / speed[1]:.2f}; " if speed else "") +
               f"peak RSS {rss[lo]:.0f} MB at {lo} proteins, {rss[hi]:.0f} MB at {hi}: rss_ratio_{hi // 1000}k_{lo // 1000}k={rss[hi] / rss[lo]:.3f}")
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
-if __name__ == "__main__": main()
+def cpu_time_line() -> str:
+    "User + system CPU time of this process and its children: on a shared machine wall time hides it, and system time is CPU too."
+    import resource
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    u, k = s.ru_utime + c.ru_utime, s.ru_stime + c.ru_stime
+    return f"# CPU time: user {u:.1f} s + system {k:.1f} s = {u + k:.1f} s (this process and its children)"
+
+if __name__ == "__main__": main(); print(cpu_time_line())
