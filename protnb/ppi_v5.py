@@ -21,7 +21,8 @@ __all__ = ['V5_SIZES', 'CONJOINT_CLASSES', 'CTD_ATTRIBUTES', 'PHYSCHEM_SCALES', 
            'pair_feature_matrix', 'conjoint_triad', 'ctd', 'autocorrelation', 'pseaac', 'topology',
            'sequence_descriptors', 'Descriptors', 'descriptor_table', 'feature_baseline', 'select_descriptor_groups',
            'bootstrap_ci', 'paired_bootstrap', 'fmt_ci', 'known_good_check', 'load_b4ppi', 'covered_pairs',
-           'ppi_parser', 'ppi_main']
+           'ppi_parser', 'ppi_main', 'cross_weights', 'interaction_attention', 'pair_report', 'plot_pair_attention',
+           'threshold_table', 'plot_threshold', 'ppi_explorer']
 
 # %% ../nbs/04_ppi_v5.ipynb #91d4b039
 class InteractionCrossAttention(nn.Module):
@@ -569,3 +570,142 @@ def ppi_main(argv: list[str] | None = None) -> dict:
 # %% ../nbs/04_ppi_v5.ipynb #d1a0c042
 if __name__ == "__main__" and "__file__" in globals():   # `torchrun ... -m protnb.ppi_v5 ...` (never run from a kernel)
     sys.exit(run_cli(ppi_main, prog="protnb.ppi_v5"))
+
+# %% ../nbs/04_ppi_v5.ipynb #ca6cbd8a
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+from sklearn.metrics import roc_curve, precision_recall_curve
+
+# %% ../nbs/04_ppi_v5.ipynb #3a734ecd
+def cross_weights(attn: nn.Module, # an `Attention` (the query's cross-attention in one `Block`)
+                  h: torch.Tensor, # (B, Lq, d) normalised queries
+                  ctx: torch.Tensor, # (B, Lk, d) keys/values
+                  pad: torch.Tensor | None = None, # (B, Lk), True = padding
+                 ) -> torch.Tensor:
+    "Attention weights (B, heads, Lq, Lk) that `attn(h, ctx, pad)` applies (softmax of scaled dot products; padding gets 0)."
+    (B, Lq, d), Lk, nh = h.shape, ctx.shape[1], attn.n_heads
+    q = attn.q(h).view(B, Lq, nh, -1).transpose(1, 2)
+    k = attn.kv(ctx).view(B, Lk, 2, nh, -1).permute(2, 0, 3, 1, 4)[0]
+    logits = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
+    if pad is not None: logits = logits.masked_fill(pad[:, None, None, :], float("-inf"))
+    return logits.softmax(-1)
+
+@torch.no_grad()
+def interaction_attention(model: PPIClassifier, # a V5 classifier
+                          xa: torch.Tensor, pa: torch.Tensor, xb: torch.Tensor, pb: torch.Tensor, # patches (1, P, d_in), padding (1, P)
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    "The `[CLS_int]` query's attention over protein a's and b's encoder tokens (CLS + patches), averaged over heads and cross layers."
+    model.eval()
+    (ta, qa), (tb, qb) = model.encoder(xa, pa), model.encoder(xb, pb)
+    tokens, pad = torch.cat([ta, tb], 1), torch.cat([qa, qb], 1)
+    q, w = model.cross.cls_int.expand(len(tokens), -1, -1), 0
+    for layer in model.cross.layers:
+        w = w + cross_weights(layer.attn, layer.norm1(q), tokens, pad)[0, :, 0].mean(0)
+        q = layer(q, pad, ctx=tokens)
+    w = (w / len(model.cross.layers)).cpu().numpy()
+    return w[:ta.shape[1]][~qa[0].cpu().numpy()], w[ta.shape[1]:][~qb[0].cpu().numpy()]
+
+# %% ../nbs/04_ppi_v5.ipynb #b3142be7
+@torch.no_grad()
+def pair_report(models: Mapping[str, nn.Module], # arm name -> trained model (PPIClassifier or MeanPoolMLP)
+                bank: PatchBank, # patch embeddings holding both proteins
+                a: str, b: str, # protein ids
+               ) -> pd.DataFrame:
+    "Interaction probability of (a, b) and of (b, a) from each arm, and their difference (the symmetry check)."
+    rows = []
+    for arm, m in models.items():
+        m.eval(); dev = next(m.parameters()).device
+        (xa, pa), (xb, pb) = (tuple(t.to(dev) for t in bank.batch(bank.rows([i]))) for i in (a, b))
+        pab, pba = (torch.sigmoid(m(*args).float()).item() for args in ((xa, pa, xb, pb), (xb, pb, xa, pa)))
+        rows.append(dict(arm=arm, **{"p(a, b)": round(pab, 4), "p(b, a)": round(pba, 4), "|difference|": abs(pab - pba)}))
+    return pd.DataFrame(rows)
+
+def plot_pair_attention(model: PPIClassifier, bank: PatchBank, a: str, b: str, # a V5 model, the bank, the pair
+                        title: str = ""):
+    "Bars of the interaction query's attention over each protein's tokens (encoder CLS, then patches in sequence order)."
+    (xa, pa), (xb, pb) = (bank.batch(bank.rows([i])) for i in (a, b))
+    dev = next(model.parameters()).device
+    wa, wb = interaction_attention(model, xa.to(dev), pa.to(dev), xb.to(dev), pb.to(dev))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 2.8), sharey=True, layout="constrained",
+                             gridspec_kw=dict(width_ratios=[max(len(wa), 3), max(len(wb), 3)]))
+    for ax, w, pid, c in zip(axes, (wa, wb), (a, b), ("C0", "C1")):
+        ax.bar(range(len(w)), w, color=[c] * len(w)); ax.bar([0], w[:1], color="grey")
+        ax.set(title=f"{pid}: {w.sum():.0%} of the attention", xlabel="token (0 = encoder CLS, then patches)")
+    axes[0].set_ylabel("attention weight")
+    fig.suptitle(title or f"[CLS_int] attention over {a} + {b}", fontsize=10)
+    return fig
+
+# %% ../nbs/04_ppi_v5.ipynb #15c30e1d
+def threshold_table(y: np.ndarray, # test labels
+                    scores: Mapping[str, np.ndarray], # arm -> test probabilities
+                    threshold: float = 0.5, # call a pair interacting at score >= threshold
+                    n_boot: int = 200, seed: int = 0, # pair-bootstrap resamples for the intervals
+                   ) -> pd.DataFrame:
+    "Precision, recall, F1 and false-positive rate of each arm at `threshold`, with 95% percentile intervals over resampled pairs."
+    y = np.asarray(y).astype(bool)
+    idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
+    def rates(yy, call):   # counts along the last axis
+        tp, fp, fn, tn = (yy & call).sum(-1), (~yy & call).sum(-1), (yy & ~call).sum(-1), (~yy & ~call).sum(-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return dict(precision=tp / (tp + fp), recall=tp / (tp + fn), F1=2 * tp / (2 * tp + fp + fn), FPR=fp / (fp + tn))
+    rows = []
+    for arm, s in scores.items():
+        call = np.asarray(s) >= threshold
+        est, boot = rates(y, call), rates(y[idx], call[idx])
+        rows.append({"arm": arm, "called positive": int(call.sum()),
+                     **{k: f"{v:.3f} [{np.nanquantile(boot[k], 0.025):.3f}, {np.nanquantile(boot[k], 0.975):.3f}]" if np.isfinite(v) else "n/a"
+                        for k, v in est.items()}})
+    return pd.DataFrame(rows)
+
+def plot_threshold(y: np.ndarray, scores: Mapping[str, np.ndarray], # labels; arm -> probabilities
+                   threshold: float = 0.5, # the operating point marked on each curve
+                   cis: Mapping[str, dict] | None = None, # arm -> `bootstrap_ci` output, for the legend
+                  ):
+    "ROC and precision-recall curves of each arm with the point each reaches at `threshold` marked."
+    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(10, 4.2 + 0.18 * len(scores)), layout="constrained")
+    y = np.asarray(y).astype(bool)
+    for i, (arm, s) in enumerate(scores.items()):
+        s, c = np.asarray(s), f"C{i % 10}"
+        ci = f" AUROC {cis[arm]['auroc'][0]:.3f} [{cis[arm]['auroc'][1]:.3f}, {cis[arm]['auroc'][2]:.3f}]" if cis and arm in cis else ""
+        fpr, tpr, _ = roc_curve(y, s); prec, rec, _ = precision_recall_curve(y, s)
+        ax_roc.plot(fpr, tpr, c=c, lw=1.2, label=f"{arm}{ci}"); ax_pr.plot(rec, prec, c=c, lw=1.2)
+        call = s >= threshold; tp = (call & y).sum()
+        ax_roc.plot((call & ~y).sum() / max((~y).sum(), 1), tp / max(y.sum(), 1), "o", c=c, mec="k")
+        if call.any(): ax_pr.plot(tp / max(y.sum(), 1), tp / call.sum(), "o", c=c, mec="k")
+    ax_roc.plot([0, 1], [0, 1], ":", c="grey"); ax_pr.axhline(y.mean(), ls=":", c="grey")
+    ax_roc.set(xlabel="false positive rate", ylabel="true positive rate", title=f"ROC (● = threshold {threshold:.2f})")
+    ax_pr.set(xlabel="recall", ylabel="precision", title="precision-recall", ylim=(0, 1.02))
+    fig.legend(*ax_roc.get_legend_handles_labels(), loc="outside lower center", ncols=1, fontsize=7, frameon=False)
+    return fig
+
+# %% ../nbs/04_ppi_v5.ipynb #9d489058
+def ppi_explorer(models: Mapping[str, nn.Module], # arm -> trained model, for the pair view
+                 bank: PatchBank, # patch embeddings
+                 test_pairs: pd.DataFrame, # a, b, label
+                 scores: Mapping[str, np.ndarray], # arm -> probabilities of `test_pairs` (every arm, the feature arm included)
+                 cis: Mapping[str, dict] | None = None, # arm -> `bootstrap_ci`, for the curves' legend
+                 attention_arm: str | None = None, # the V5 arm whose attention is drawn (default: the first V5 model)
+                ) -> widgets.Widget:
+    "Two tabs: a pair (per-arm probabilities, symmetry, attention) and a threshold (curves + metrics with intervals)."
+    v5 = [a for a, m in models.items() if isinstance(m, PPIClassifier)]
+    attention_arm = attention_arm or (v5[0] if v5 else None)
+    options = {f"{r.a} + {r.b} (label {r.label})": (r.a, r.b) for r in test_pairs.itertuples()}
+    def show_pair(pair=next(iter(options)), custom=""):
+        a, b = custom.split()[:2] if len(custom.split()) >= 2 else options[pair]
+        table = pair_report(models, bank, a, b)
+        hit = test_pairs.index[(test_pairs.a == a) & (test_pairs.b == b)]
+        if len(hit): table["test-set score"] = [float(np.asarray(scores[arm])[test_pairs.index.get_loc(hit[0])]) if arm in scores else np.nan for arm in table.arm]
+        display(table)
+        if attention_arm:
+            fig = plot_pair_attention(models[attention_arm], bank, a, b, f"{attention_arm}: [CLS_int] attention over {a} + {b}")
+            display(fig); plt.close(fig)
+        return table
+    def show_threshold(threshold=0.5):
+        fig = plot_threshold(test_pairs.label.to_numpy(), scores, threshold, cis); display(fig); plt.close(fig)
+        table = threshold_table(test_pairs.label.to_numpy(), scores, threshold); display(table)
+        return table
+    pair = widgets.interactive(show_pair, pair=widgets.Dropdown(options=list(options), description="pair", layout=widgets.Layout(width="32em")),
+                               custom=widgets.Text(value="", description="or ids", placeholder="IDA IDB (any two proteins in the bank)"))
+    thr = widgets.interactive(show_threshold, threshold=widgets.FloatSlider(value=0.5, min=0.01, max=0.99, step=0.01, description="threshold"))
+    return widgets.Tab([pair, thr], titles=("pair", "threshold"))

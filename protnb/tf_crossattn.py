@@ -23,7 +23,7 @@ from .embeddings import AMINO_ACIDS, validate_sequences, embed
 
 # %% auto #0
 __all__ = ['DOMAINS', 'AF_METRICS', 'INTERFACE_METRICS', 'KD_TABLE', 'AF_TABLE', 'SEED_SPLIT_TABLE', 'HELIX_PENALTY',
-           'COMPOSITION', 'GRAMMAR', 'SEQUENCE_FEATURES', 'AF_ALL', 'METRICS', 'PairDataError', 'tile_id',
+           'COMPOSITION', 'GRAMMAR', 'SEQUENCE_FEATURES', 'AF_ALL', 'METRICS', 'SCORE_ONLY', 'PairDataError', 'tile_id',
            'read_kd_table', 'read_af_features', 'minmax_kd', 'build_pairs', 'residue_tokens', 'composition_features',
            'charge_patterning', 'grammar_features', 'add_sequence_features', 'pad_tokens', 'TokenTables',
            'token_tables', 'af_medians', 'impute_af', 'VectorScaler', 'EnhancedFeatureProcessor', 'CrossAttention',
@@ -31,7 +31,8 @@ __all__ = ['DOMAINS', 'AF_METRICS', 'INTERFACE_METRICS', 'KD_TABLE', 'AF_TABLE',
            'binding_loss', 'CrossAttnPredictor', 'tile_batches', 'check_fit_args', 'fit_crossattn', 'crossattn_method',
            'predict_domain_mean', 'predict_iptm', 'predict_af_missing', 'per_domain_sklearn', 'baseline_methods',
            'grouped_folds', 'cross_validate', 'weighted_spearman', 'tile_bootstrap', 'cv_metrics', 'interval', 'fmt_ci',
-           'summarise', 'paired_difference', 'seed_split_r2']
+           'summarise', 'paired_difference', 'seed_split_r2', 'pair_predictions', 'pair_attention',
+           'plot_attention_map', 'af_metrics', 'tf_explorer']
 
 # %% ../nbs/02_tf_crossattn.ipynb #1fe5b987
 DOMAINS = ("KIX", "NCBD", "TAZ1", "TAZ2")  # the isolated EP300 domains of Table 4, in a fixed order (= domain index)
@@ -631,3 +632,86 @@ def seed_split_r2(pairs: pd.DataFrame, methods: dict) -> pd.DataFrame:
             {"method": "domain mean", "r2": r2_score(te["minmax_kd"], dm)}]
     rows += [{"method": name, "r2": r2_score(te["minmax_kd"], fn(tr, te)["pred_affinity"])} for name, fn in methods.items()]
     return pd.DataFrame(rows).assign(protocol="random pair split (seed), min-max Kd, n_test=59")
+
+# %% ../nbs/02_tf_crossattn.ipynb #fb414546
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+# %% ../nbs/02_tf_crossattn.ipynb #a551156c
+SCORE_ONLY = ("ipTM only", "AF missing (indicator alone)")   # methods whose outputs are ranking scores, not P(binder) and ln Kd
+
+def pair_predictions(pairs: pd.DataFrame, # the pair table (tile, domain, kd_nM, ln_kd, binder, censored)
+                     oof: pd.DataFrame, # out-of-fold predictions from `cross_validate` (one row per method, repeat, pair)
+                     tile: str, domain: str, # the pair
+                    ) -> pd.DataFrame:
+    "Measured binding of one tile × domain pair beside each method's out-of-fold binder probability and ln Kd (mean over repeats)."
+    hit = pairs[(pairs.tile == tile) & (pairs.domain == domain)]
+    if hit.empty: raise KeyError(f"no measured pair {tile} × {domain}")
+    r = hit.iloc[0]
+    rows = [{"source": "measured", "binder": int(r.binder), "ln Kd": round(float(r.ln_kd), 3), "Kd (nM)": round(float(r.kd_nM), 1),
+             "note": "at the assay ceiling (censored)" if r.censored else ""}]
+    g = oof[(oof.tile == tile) & (oof.domain == domain)].groupby("method", sort=False)
+    for m, d in g:
+        score = m in SCORE_ONLY    # these give a ranking score, not a probability and ln Kd
+        rows.append({"source": m, "binder": round(float(d.p_binder.mean()), 3), "ln Kd": round(float(d.pred_affinity.mean()), 3),
+                     "Kd (nM)": np.nan if score else round(float(np.exp(d.pred_affinity.mean())), 1),
+                     "note": f"out-of-fold, {d['repeat'].nunique()} repeat(s)" + ("; scores (ranks only), not P(binder) / ln Kd" if score else "")})
+    return pd.DataFrame(rows)
+
+def pair_attention(predictor: CrossAttnPredictor, # a fitted cross-attention model
+                   pair: pd.DataFrame, # one row of the pair table (with its AF metrics and features)
+                   tile_seq: str, domain_seq: str, # residues, to crop the padded attention to
+                  ) -> dict[str, np.ndarray]:
+    "The model's three attention maps for one pair, cropped to real residues: interface and AF queries over the tile, AF query over the domain."
+    out, att = predictor.logits(pair, return_attention=True)
+    crop = {"tile_x_iface": len(tile_seq), "tile_x_af": len(tile_seq), "domain_x_af": len(domain_seq)}
+    res = {k: att[k][0].float().cpu().numpy()[:n] for k, n in crop.items()}
+    res["p_binder"] = float(torch.sigmoid(out[0, 0]))
+    return res
+
+# %% ../nbs/02_tf_crossattn.ipynb #a1fe3bd4
+def plot_attention_map(att: dict, # from `pair_attention`
+                       tile_seq: str, domain_seq: str, title: str = ""):
+    "Heat strips of the three attention maps over the tile's residues (two queries) and the domain's residues (one)."
+    fig, axes = plt.subplots(2, 1, figsize=(11, 2.6), layout="constrained", gridspec_kw=dict(height_ratios=[2, 1]))
+    for ax, rows, seq, names in ((axes[0], [att["tile_x_iface"], att["tile_x_af"]], tile_seq, ["interface query", "AF query"]),
+                                 (axes[1], [att["domain_x_af"]], domain_seq, ["AF query"])):
+        im = ax.imshow(np.vstack(rows), aspect="auto", cmap="magma", interpolation="nearest", vmin=0)
+        ax.set_yticks(range(len(names)), names, fontsize=7)
+        step = 1 if len(seq) <= 90 else 2
+        ax.set_xticks(range(0, len(seq), step), list(seq[::step]), fontsize=5 if step == 1 else 4)
+        fig.colorbar(im, ax=ax, pad=0.01, aspect=10)
+    axes[0].set_title("attention over the tile's residues", fontsize=8, loc="left")
+    axes[1].set_title("attention over the EP300 domain's residues", fontsize=8, loc="left")
+    if title: fig.suptitle(title, fontsize=10)
+    return fig
+
+def af_metrics(pair: pd.Series, # one row of the pair table
+              ) -> pd.DataFrame:
+    "The AlphaFold-Multimer confidence and interface metrics of a pair (empty with a note when it was not modelled)."
+    cols = [c for c in AF_METRICS + INTERFACE_METRICS if c in pair.index]
+    if not pair.get("has_af", 1): return pd.DataFrame({"note": ["no AlphaFold model for this pair (its metrics are imputed in the all-pairs evaluation)"]})
+    return pd.DataFrame({"metric": cols, "value": [pair[c] for c in cols]})
+
+def tf_explorer(pairs: pd.DataFrame, # pairs with measured binding and AF metrics (the primary table)
+                oof: pd.DataFrame, # out-of-fold predictions of the primary evaluation
+                predictor: CrossAttnPredictor | None = None, # a fitted model for the attention maps
+                domain_seqs: dict | None = None, # domain -> residues
+               ) -> widgets.Widget:
+    "Tile and domain dropdowns over `pair_predictions`, `pair_attention`/`plot_attention_map` and `af_metrics`."
+    tiles = sorted(pairs.tile.unique())
+    def show(tile=tiles[0], domain=DOMAINS[0]):
+        hit = pairs[(pairs.tile == tile) & (pairs.domain == domain)]
+        if hit.empty: print(f"{tile} × {domain} was not measured; measured domains of this tile: {sorted(pairs[pairs.tile == tile].domain)}"); return None
+        table = pair_predictions(pairs, oof, tile, domain)
+        if predictor is not None and domain_seqs:
+            att = pair_attention(predictor, hit.iloc[:1], hit.iloc[0].tile_seq, domain_seqs[domain])
+            table = pd.concat([table, pd.DataFrame([{"source": "final model (fitted on all pairs: in-sample)", "binder": round(att["p_binder"], 3), "note": "attention below"}])], ignore_index=True)
+        display(table)
+        if predictor is not None and domain_seqs:
+            fig = plot_attention_map(att, hit.iloc[0].tile_seq, domain_seqs[domain], f"{tile} × {domain}"); display(fig); plt.close(fig)
+        display(af_metrics(hit.iloc[0]))
+        return table
+    return widgets.interactive(show, tile=widgets.Dropdown(options=tiles, description="tile"),
+                               domain=widgets.Dropdown(options=list(DOMAINS), description="domain"))
