@@ -297,15 +297,17 @@ def render_results_md(results: dict # title, protocol, tables, notes; preset, es
 def relative_paths(obj, # a results dict (or any JSON-able value)
                    run_dir: str | Path # the run folder: paths in it become relative to it; other paths in the repository, to it
                   ):
-    "`obj` with every absolute path under `run_dir` or the repository rewritten relative to it (in any string, at any depth)."
+    "`obj` with every absolute path under `run_dir`, the repository or the runs folder above `run_dir` made relative (in any string, at any depth)."
     def prefixes(p: Path) -> list[str]: return sorted({str(p).rstrip("/") + "/", str(p.resolve()).rstrip("/") + "/"}, key=len, reverse=True)
     subs = prefixes(Path(run_dir))
     try: subs += prefixes(repo_root())
     except FileNotFoundError: pass   # a plain install: no repository
+    batch = {s: "../../" for s in prefixes(Path(run_dir).parent.parent)}   # <out>/<notebook>/<timestamp>: another notebook's run of the batch
     def fix(o):
         if isinstance(o, str):
             if o.rstrip("/") + "/" in subs: return "."   # the run folder or the repository itself
             for s in subs: o = o.replace(s, "")
+            for s, r in batch.items(): o = o.replace(s, r)
             return o
         if isinstance(o, dict): return {k: fix(v) for k, v in o.items()}
         if isinstance(o, list): return [fix(v) for v in o]
