@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_utils.ipynb #030f37c1
 from __future__ import annotations
-import os, sys, ast, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
+import os, re, sys, ast, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
 from pathlib import Path
 from typing import Any
 import numpy as np, torch
@@ -302,7 +302,8 @@ def relative_paths(obj, # a results dict (or any JSON-able value)
     subs = prefixes(Path(run_dir))
     try: subs += prefixes(repo_root())
     except FileNotFoundError: pass   # a plain install: no repository
-    batch = {s: "../../" for s in prefixes(Path(run_dir).parent.parent)}   # <out>/<notebook>/<timestamp>: another notebook's run of the batch
+    rd = Path(run_dir)   # protnb_run's layout <out>/<notebook>/<timestamp>: another notebook's run in <out> is ../../<notebook>/...
+    batch = {s: "../../" for s in prefixes(rd.parent.parent)} if re.fullmatch(r"\d\d[a-z]?_\w+", rd.parent.name) else {}
     def fix(o):
         if isinstance(o, str):
             if o.rstrip("/") + "/" in subs: return "."   # the run folder or the repository itself
