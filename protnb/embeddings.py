@@ -92,7 +92,10 @@ def validate_sequences(records: Mapping[str, str] | pd.Series | Iterable[tuple[s
                       ) -> dict[str, str]:
     "Validate and normalise sequences by id; raise `SequenceError` naming the first bad record."
     out, changed = {}, {}
-    for rid, seq in _records(records, source):
+    for n, (rid, seq) in enumerate(_records(records, source)):
+        if rid is None or (isinstance(rid, float) and math.isnan(rid)):   # str() would store it as "None" or "nan"
+            raise SequenceError(f"{source or 'sequences'}: record {n} has no id ({rid!r}; sequence starts {str(seq)[:20]!r})")
+        if not isinstance(rid, (str, int, np.integer)): raise SequenceError(f"{source or 'sequences'}: record {n} has an id of type {type(rid).__name__} ({str(rid)[:30]!r}); ids are text")
         rid = str(rid).strip()
         if not rid: raise SequenceError(f"{source or 'sequences'}: a record has an empty id (sequence starts {str(seq)[:20]!r})")
         s, changes = clean_sequence(seq, rid, source)
@@ -234,10 +237,34 @@ def load_esm(name: str | Path | LoadedESM = "tiny", # "tiny", an ESM-2 name, or 
 
 ESM_CHECKPOINT_GLOBALS = [argparse.Namespace]   # all that fair-esm's ESM-2 files pickle besides tensors: `cfg["model"]`
 
+def _check_esm_file(path: Path, data: dict):
+    "A fair-esm ESM-2 file checked before fair-esm builds the model from it: cfg fields, heads dividing the width, every tensor's name and shape (on the meta device: nothing allocated), finite weights."
+    import re
+    from protnb.utils import CheckpointError, check_finite
+    cfg = data["cfg"]["model"]
+    field = lambda k: cfg.get(k) if isinstance(cfg, dict) else getattr(cfg, k, None)
+    dims = {k: field(k) for k in ("encoder_layers", "encoder_embed_dim", "encoder_attention_heads")}
+    for k, v in dims.items():
+        if not (isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 65536): raise CheckpointError(f"{path}: cfg.model.{k} is {v!r}, not an integer in 1..65536")
+    if not isinstance(field("token_dropout"), bool): raise CheckpointError(f"{path}: cfg.model.token_dropout is {field('token_dropout')!r}, not True or False")
+    L, D, H = dims.values()
+    if D % H or (D // H) % 2: raise CheckpointError(f"{path}: {H} attention heads do not split the width {D} into even-sized heads (rotary positions need an even head size)")
+    if not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in data["model"].items()): raise CheckpointError(f"{path}: the weights are not named tensors")
+    state = {re.sub(r"^(encoder\.sentence_encoder\.|encoder\.)", "", k): v for k, v in data["model"].items()}   # fair-esm's own renaming
+    with torch.device("meta"): own = ESM2(L, D, H, esm.data.Alphabet.from_architecture("ESM-1b"), field("token_dropout")).state_dict()
+    bad = [f"{k}: file {tuple(v.shape)} vs cfg {tuple(own[k].shape)}" for k, v in state.items() if k in own and own[k].shape != v.shape]
+    missing = sorted(set(own) - set(state) - {"contact_head.regression.weight", "contact_head.regression.bias"}); unexpected = sorted(set(state) - set(own))
+    if bad or missing or unexpected:
+        raise CheckpointError(f"{path}: its weights do not fit its cfg ({L} layers, width {D}, {H} heads): " + "; ".join(
+            bad[:4] + [f"missing {', '.join(missing[:4])}"] * bool(missing) + [f"unexpected {', '.join(unexpected[:4])}"] * bool(unexpected)))
+    check_finite(path, state)
+
 def _load_file(path: Path, name: str, trust_checkpoint: bool = False) -> LoadedESM:
     data = torch_load_safe(path, allow=ESM_CHECKPOINT_GLOBALS, trust_checkpoint=trust_checkpoint)
-    if not (isinstance(data, dict) and "model" in data and isinstance(data.get("cfg"), dict) and "model" in data["cfg"]):
-        raise ValueError(f"{path}: not a fair-esm ESM-2 checkpoint (expected {{'model': weights, 'cfg': {{'model': ...}}}})")
+    if not (isinstance(data, dict) and isinstance(data.get("model"), dict) and isinstance(data.get("cfg"), dict) and "model" in data["cfg"]):
+        from protnb.utils import CheckpointError
+        raise CheckpointError(f"{path}: not a fair-esm ESM-2 checkpoint (expected {{'model': weights, 'cfg': {{'model': ...}}}})")
+    _check_esm_file(path, data)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Regression weights not found")
         model, alphabet = esm.pretrained.load_model_and_alphabet_core(path.stem if path.stem.startswith("esm2") else "esm2", data, None)
@@ -538,7 +565,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     m = load_esm(model, device, trust_checkpoint)
     precision, why = resolve_precision(precision, m, engine)
     specs = {p: EmbedSpec(m.name, resolve_layer(m, layer), p, patch_size, window, overlap, dtype, precision) for p in pools}
-    store = EmbeddingStore(Path(store).expanduser()) if isinstance(store, (str, Path)) else store   # relative to the cwd
+    store = EmbeddingStore(store) if isinstance(store, (str, Path)) else store   # relative to the cwd, made absolute now
     mine = _shard(list(seqs.values()), rank, world_size)
     t0 = time.perf_counter()
     if store is None: todo = mine
@@ -550,15 +577,25 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     writer = None if store is None else _StoreWriter(store)
     claims = _Claims(store, list(specs.values())) if store is not None and todo else None   # a complete store is only read
     bar = progress(total=sum(map(len, todo)), unit="res", desc=f"embed {m.name}", disable=not show_progress or not todo)
+    emitted = []     # sequences whose results went to the store or memory, in order
     def emit(done):
+        for s, x in done:      # a diverged or damaged model gives NaN: refuse it by name rather than store it
+            if not np.isfinite(x).all():
+                rid = next((i for i, q in seqs.items() if q == s), "?")
+                raise ValueError(f"embed: {m.name} gave {int((~np.isfinite(x)).sum())} NaN or infinite value(s) for record {rid!r} "
+                                 f"(length {len(s)}, precision {precision}); nothing of it is stored. Check the model's weights")
         for p in pools:
             pooled = [(s, pool_residues(x, p, patch_size)) for s, x in done]
             if store is None: arrays[p].update(pooled)
             else: writer.put(specs[p], pooled)
         if claims: claims.renew()
+        emitted.extend(s for s, _ in done)
         bar.update(sum(len(s) for s, _ in done))
     forward = (lambda m, toks, layer: protnb_forward(m, toks, layer, precision)) if engine == "protnb" else esm_forward
-    run = lambda chunk: _run_embedding(m, specs[pools[0]], chunk, max_tokens, emit, False, forward)
+    def run(chunk, stop=None):
+        "Embed `chunk` (stopping early when `stop()` says so); return the sequences it finished."
+        before = len(emitted); _run_embedding(m, specs[pools[0]], chunk, max_tokens, emit, False, forward, stop=stop)
+        return emitted[before:]
     waited = 0.0
     try:
         if claims is None: run(todo)
@@ -579,7 +616,9 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     out = {p: Embeddings(seqs, specs[p], None if arrays is None else arrays[p], store, stats) for p in pools}
     return out[pool] if isinstance(pool, str) else out
 
-def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: int, emit, show_progress: bool, forward=esm_forward) -> int:
+def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: int, emit, show_progress: bool, forward=esm_forward,
+                   stop=None # called before each batch: True ends the run there (the claim on `todo` was lost)
+                  ) -> int:
     "Embed `todo` sequences window by window in token-budget batches; call `emit([(seq, per_residue), ...])` with the proteins each batch completes."
     starts = {s: window_starts(len(s), spec.window, spec.overlap) for s in todo}
     items = [(s, a) for s, st in starts.items() for a in st]
@@ -597,6 +636,7 @@ def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: i
         if done: emit(done); bar.update(sum(len(s) for s, _ in done))
     in_flight = None
     for batch in token_batches([min(len(s), spec.window) + 2 for s, _ in items], max_tokens):
+        if stop is not None and stop(): break    # the proteins of this and later batches are someone else's now
         chunk = [items[i] for i in batch]
         parts = [s[a:a + spec.window] for s, a in chunk]
         h = _to_host(forward(m, tokenize(parts, m.alphabet), spec.layer))

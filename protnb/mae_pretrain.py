@@ -463,11 +463,12 @@ def embedding_label(esm_name: str) -> str:
 def load_mae_encoder(path: str | Path, # a checkpoint written by `pretrain_mae`
                      expected: MAEConfig | None = None, # refuse a checkpoint whose encoder or embeddings differ from this
                     ) -> MAEEncoder:
-    "The pretrained encoder (with its input statistics) from an MAE checkpoint."
-    ck = load_checkpoint(Path(path), expected=expected, keys=ENCODER_KEYS if expected is not None else None)
-    mae = MaskedAutoencoder(MAEConfig(**ck["config"]))
-    mae.load_state_dict(ck["state_dict"])
-    return mae.encoder
+    "The pretrained encoder (with its input statistics) from an MAE checkpoint, checked before it is built (`CheckpointError` names what is wrong)."
+    from protnb.utils import config_from_checkpoint, build_checked
+    path = Path(path)   # checksum, finite weights, the config against MAEConfig, then the shapes on the meta device: nothing allocated first
+    ck = load_checkpoint(path, expected=expected, keys=ENCODER_KEYS if expected is not None else None, config_class=MAEConfig)
+    cfg = config_from_checkpoint(path, ck["config"], MAEConfig)
+    return build_checked(path, lambda: MaskedAutoencoder(cfg), ck["state_dict"]).encoder
 
 # %% ../nbs/03_mae_pretrain.ipynb #cc854821
 @torch.no_grad()
