@@ -30,8 +30,9 @@ root = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(root))   # benchmark this checkout, not whatever protnb is installed
 from unittest import mock
 import numpy as np
-import protnb.embeddings
-from protnb.embeddings import EmbedSpec, EmbeddingStore, sequence_key, token_batches, _StoreWriter
+import protnb.store
+from protnb.embeddings import token_batches
+from protnb.store import EmbedSpec, EmbeddingStore, sequence_key, _StoreWriter
 from protnb.utils import atomic_write
 from embed_throughput import select_proteins
 
@@ -55,7 +56,7 @@ class PackStore(EmbeddingStore):
 
 def unchecked():
     "No checksums: neither computed on write nor compared on read."
-    return mock.patch.object(protnb.embeddings, "_pack_checksum", lambda *args: "")
+    return mock.patch.object(protnb.store, "_pack_checksum", lambda *args: "")
 
 def batches_of_arrays(a) -> list[list[tuple[str, np.ndarray]]]:
     "The sampled proteins as `embed` would emit them: token-budget batches of (sequence, array) pairs."

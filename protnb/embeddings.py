@@ -17,16 +17,17 @@ import esm
 from esm.model.esm2 import ESM2
 from .utils import atomic_write, save_json, progress, get_device, resolve_path, data_path, set_seed, make_run_dir, is_headless
 from .utils import torch_load_safe, run_cli, temp_dir, HelpFormatter
+from .store import *
+from .store import _StoreWriter, _Claims, _embed_claimed   # used by `embed` (names kept importable from protnb.embeddings)
 
 # %% auto #0
 __all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'ESM_CHECKPOINT_GLOBALS', 'PRECISIONS',
-           'ENGINES', 'POOLS', 'PACK_VERSION', 'STALE_AFTER_S', 'STORE_DTYPES', 'CLAIM_LEASE_S', 'CLAIM_POLL_S',
-           'CLAIM_BATCHES', 'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM',
+           'ENGINES', 'POOLS', 'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM',
            'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny', 'window_starts',
            'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'bf16_support',
-           'bf16_speedup', 'resolve_precision', 'pool_residues', 'EmbedSpec', 'sequence_key', 'StoreCorruption',
-           'EmbeddingStore', 'Embeddings', 'embed', 'distributed', 'sigterm_exits', 'embed_parser', 'embed_main',
-           'embed_cli']
+           'bf16_speedup', 'resolve_precision', 'pool_residues', 'Embeddings', 'embed', 'distributed', 'sigterm_exits',
+           'embed_parser', 'embed_main', 'embed_cli', 'embedding_map', 'cosine_neighbours', 'sequence_identity',
+           'neighbour_table', 'plot_embedding_map', 'store_summary', 'embedding_explorer']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 import unicodedata
@@ -473,220 +474,7 @@ def pool_residues(x: np.ndarray, # (length, dim) per-residue embedding
         return sums / counts
     raise ValueError(f"unknown pooling {pool!r}; use one of {', '.join(POOLS)}")
 
-# %% ../nbs/00_embeddings.ipynb #2211491d
-import xxhash
-@dataclass(frozen=True)
-class EmbedSpec:
-    "Everything that determines an embedding besides the sequence."
-    model: str
-    layer: int
-    pool: str = "mean"
-    patch_size: int = 32
-    window: int = 1022
-    overlap: int = 256
-    dtype: str = "float32"
-    precision: str = "float32"   # compute precision; reduced-precision results are stored apart from float32 ones
-    @property
-    def tag(self) -> str:
-        p = f"patch{self.patch_size}" if self.pool == "patch" else self.pool
-        amp = "" if self.precision == "float32" else f"-amp{self.precision}"
-        return f"{self.model}/layer{self.layer}-{p}-w{self.window}o{self.overlap}-{self.dtype}{amp}"
-
-def sequence_key(seq: str) -> str:
-    "Content address of a sequence."
-    return hashlib.sha1(seq.encode()).hexdigest()
-
-class StoreCorruption(ValueError):
-    "A pack of the embedding store whose files do not match its index (damaged, truncated, missing or edited); names the file and what it held."
-    def __init__(self, path, reason: str, keys=(), ids=None):
-        self.path, self.reason, self.keys = str(path), reason, list(keys)
-        held = f"sequence ids {', '.join(map(str, ids[:8]))}{' ...' if len(ids) > 8 else ''}" if ids else \
-               f"{len(self.keys)} sequence(s), keys {', '.join(k[:12] for k in self.keys[:4])}{' ...' if len(self.keys) > 4 else ''}"
-        super().__init__(f"{self.path}: {reason}; the pack held {held}. `embed` into this store moves it aside and recomputes them")
-    def naming(self, ids_of: dict) -> StoreCorruption:
-        "The same error naming the record ids (`ids_of`: sequence key -> id) instead of sequence keys."
-        return StoreCorruption(self.path, self.reason, self.keys, [ids_of[k] for k in self.keys if k in ids_of] or None)
-
-PACK_VERSION = 2            # index format: entries plus the data's size, dtype and checksum
-STALE_AFTER_S = 600         # a data file without its index, or a temporary file, this old is debris of a killed writer
-
-def _pack_checksum(dtype: str, entries: list, buffers: Iterable) -> str:
-    "XXH3-128 of a pack's data together with its index entries (so a shifted offset or a relabelled entry fails too)."
-    h = xxhash.xxh3_128(json.dumps([dtype, entries], separators=(",", ":")).encode())   # tens of GB/s: reads stay fast
-    for b in buffers: h.update(b)
-    return f"xxh3_128:{h.hexdigest()}"
-
-def _open_pack(path: str, meta: dict, verify: bool = True) -> tuple[np.memmap, np.ndarray]:
-    "Map a pack's data after checking it against its index: header, length and (`verify`) checksum; raise `StoreCorruption` otherwise."
-    keys = [e[0] for e in meta["entries"]]
-    def bad(reason): return StoreCorruption(path, reason, keys)
-    try:
-        with open(path, "rb") as f:
-            if np.lib.format.read_magic(f) != (1, 0): raise ValueError("not an .npy 1.0 header")
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-            start, size = f.tell(), os.fstat(f.fileno()).st_size
-    except FileNotFoundError: raise bad("the data file is missing") from None
-    except (OSError, ValueError, SyntaxError) as e: raise bad(f"unreadable data header ({e})") from None
-    if (dtype.str, shape, fortran) != (meta["dtype"], (meta["size"],), False):
-        raise bad(f"the data header says {dtype.str} {shape}, the index {meta['dtype']} ({meta['size']},)")
-    if size != (want := start + meta["size"] * dtype.itemsize): raise bad(f"the data file has {size} bytes, the index implies {want} ({'truncated' if size < want else 'extra bytes'})")
-    mapped = np.memmap(path, dtype, "r", offset=start, shape=(meta["size"],)) if meta["size"] else np.empty(0, dtype)
-    if verify and _pack_checksum(meta["dtype"], meta["entries"], [memoryview(mapped.view(np.ndarray)).cast("B")]) != meta["checksum"]:
-        raise bad("checksum mismatch: the data or the index was changed after writing")
-    return mapped, mapped.view(np.ndarray)
-
-def _check_index(meta) -> dict:
-    if not isinstance(meta, dict) or meta.get("version") != PACK_VERSION:
-        raise ValueError(f"index format {meta.get('version', 1) if isinstance(meta, dict) else '?'}, not {PACK_VERSION} (written before packs carried checksums)")
-    if not (isinstance(meta.get("entries"), list) and isinstance(meta.get("size"), int) and isinstance(meta.get("checksum"), str) and isinstance(meta.get("dtype"), str)):
-        raise ValueError("index lacks entries, size, dtype or checksum")
-    for e in meta["entries"]:
-        if not (isinstance(e, list) and len(e) == 3 and isinstance(e[0], str) and isinstance(e[1], int) and isinstance(e[2], list)): raise ValueError(f"malformed entry {e!r:.60}")
-    return meta
-
-class EmbeddingStore:
-    "A folder of embeddings keyed by `EmbedSpec` and sequence, written in checksummed packs: atomic, never replacing an entry, verified memory-mapped reads."
-    def __init__(self, root: str | Path): self.root, self._indexes = Path(root), {}
-    def __repr__(self): return f"EmbeddingStore({str(self.root)!r})"
-    def _index(self, spec: EmbedSpec) -> _PackIndex:
-        if (idx := self._indexes.get(spec.tag)) is None:   # one index per kind, shared with the writer thread
-            idx = self._indexes.setdefault(spec.tag, _PackIndex(os.path.join(self.root, spec.tag, "packs"))).refresh()
-        return idx
-    def has(self, spec: EmbedSpec, seq: str) -> bool: return sequence_key(seq) in self._index(spec).refresh().where
-    def keys(self, spec: EmbedSpec) -> set[str]:
-        "The `sequence_key`s stored for `spec` (in packs whose index is readable; data is checked on read)."
-        return set(self._index(spec).refresh(force=True).where)
-    def put(self, spec: EmbedSpec, seq: str, arr: np.ndarray) -> bool:
-        "Store one embedding unless it is there already; return whether it wrote."
-        return self.put_many(spec, [(seq, arr)]) == 1
-    def put_many(self, spec: EmbedSpec, items: Iterable[tuple[str, np.ndarray]]) -> int:
-        "Store `(sequence, array)` pairs as one pack, skipping sequences already stored; return how many it wrote."
-        idx, new = self._index(spec), {}    # no re-read of the folder per pack: a copy raced in by another process is harmless
-        for seq, arr in items:
-            if (k := sequence_key(seq)) not in idx.where: new.setdefault(k, np.ascontiguousarray(arr, dtype=spec.dtype))
-        if not new: return 0
-        if not os.path.exists(meta := os.path.join(self.root, spec.tag, "spec.json")): save_json(dataclasses.asdict(spec), meta)
-        offsets = np.cumsum([0] + [a.size for a in new.values()]).tolist()
-        entries = [[k, o, list(a.shape)] for (k, a), o in zip(new.items(), offsets)]
-        name, dt = f"{time.time_ns():x}-{uuid.uuid4().hex[:12]}", np.dtype(spec.dtype)    # time first: older packs are read first
-        with atomic_write(os.path.join(idx.folder, f"{name}.npy")) as tmp, open(tmp, "wb") as fh:   # arrays end to end, no copy
-            np.lib.format.write_array_header_1_0(fh, {"descr": dt.str, "fortran_order": False, "shape": (offsets[-1],)})
-            for a in new.values(): fh.write(a.data)
-        index = {"version": PACK_VERSION, "dtype": dt.str, "size": offsets[-1], "entries": entries,
-                 "checksum": _pack_checksum(dt.str, entries, [memoryview(a).cast("B") for a in new.values()])}
-        with atomic_write(os.path.join(idx.folder, f"{name}.json")) as tmp, open(tmp, "w") as fh:
-            json.dump(index, fh)     # the index is written last: it commits the pack
-        idx.add(name, index); return len(new)
-    def get(self, spec: EmbedSpec, seq: str, mmap: bool | None = None) -> np.ndarray:
-        "Read one embedding (its pack verified on first use): a memory-mapped view, except mean-pooled vectors (`mmap=None`), which are copied out."
-        k, idx = sequence_key(seq), self._index(spec)
-        if k not in idx.where: idx.refresh(force=True)     # another process may have committed it a moment ago
-        try: pack, offset, shape = idx.where[k]
-        except KeyError:
-            hint = f"; {len(idx.damaged)} damaged pack file(s) in this store hide entries: `embed` repairs, `verify()` lists them" if idx.damaged else ""
-            raise KeyError(f"{self.root}: no {spec.tag} embedding for sequence {k[:12]} (length {len(seq)}){hint}") from None
-        mapped, plain = idx.data(pack)
-        keep_mapped = spec.pool != "mean" if mmap is None else mmap
-        a = (mapped if keep_mapped else plain)[offset:offset + math.prod(shape)].reshape(shape)
-        return a if keep_mapped else a.copy()
-    def specs(self) -> list[EmbedSpec]:
-        "The embedding kinds present in the store."
-        return [EmbedSpec(**json.loads(p.read_text())) for p in sorted(self.root.glob("**/spec.json")) if "damaged" not in p.relative_to(self.root).parts[:1]]
-    def usable(self, spec: EmbedSpec, seqs: Iterable[str]) -> set[str]:
-        "Those of `seqs` whose `spec` embedding is stored in a pack that passes its checks; damaged packs and debris are moved aside (see `repair`)."
-        idx, keys = self._index(spec).refresh(force=True), {sequence_key(s): s for s in seqs}
-        while not all([idx.check(p) for p in sorted({idx.where[k][0] for k in keys if k in idx.where})]):
-            pass     # a damaged pack is dropped, so another copy of its entries, if any, takes its place: check that one too
-        self.repair(spec)
-        return {s for k, s in keys.items() if k in idx.where}
-    def repair(self, spec: EmbedSpec) -> list[str]:
-        "Move the damaged files of `spec`'s packs found so far, and debris of killed writers, to `<store>/damaged/`; warn and log what moved."
-        idx = self._index(spec)
-        stems = {f.rsplit(".", 1)[0]: why for f, why in idx.damaged.items()}     # both files of a damaged pack go
-        moved = [(f, why) for stem, why in sorted(stems.items()) for f in (f"{stem}.json", f"{stem}.npy")
-                 if os.path.exists(os.path.join(idx.folder, f))] + _debris(idx.folder)
-        dest = self.root/"damaged"/spec.tag/"packs"
-        done = []
-        for f, why in moved:
-            dest.mkdir(parents=True, exist_ok=True)
-            target = dest/f if not (dest/f).exists() else dest/f"{f}.{time.time_ns():x}"
-            try: os.replace(os.path.join(idx.folder, f), target)
-            except FileNotFoundError: continue      # another process moved it first
-            done.append(f"{f} ({why})")
-        with idx.lock:
-            for f in [f for f in idx.damaged if f.rsplit(".", 1)[0] in stems]: del idx.damaged[f]   # moved: no longer hiding entries here
-        if done:
-            with open(self.root/"damaged"/"moved.log", "a") as log:
-                log.writelines(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{spec.tag}\t{d}\n" for d in done)
-            warnings.warn(f"{self.root}: moved {len(done)} damaged file(s) of {spec.tag} to {dest} (listed in damaged/moved.log); "
-                          f"their entries are computed again: {'; '.join(done[:4])}{' ...' if len(done) > 4 else ''}", stacklevel=2)
-        return done
-    def verify(self) -> pd.DataFrame:
-        "Check every pack of every kind (index, data length, checksum) and list debris; one row per damaged file (empty: all sound)."
-        rows, packs, entries, nbytes = [], 0, 0, 0
-        for folder in sorted(p for p in self.root.glob("**/packs") if p.relative_to(self.root).parts[0] != "damaged"):
-            idx, tag = _PackIndex(str(folder)).refresh(), str(folder.parent.relative_to(self.root))   # a fresh index: nothing cached
-            for p in sorted(idx.packs):
-                if idx.check(p): packs += 1; entries += len(idx.packs[p]["entries"]); nbytes += idx.data(p)[1].nbytes
-            rows += [(tag, f, why) for f, why in sorted(idx.damaged.items())] + [(tag, f, why) for f, why in _debris(idx.folder, 0)]
-        report = pd.DataFrame(rows, columns=["kind", "file", "problem"])
-        report.attrs.update(sound_packs=packs, entries=entries, bytes=nbytes)
-        return report
-
-def _debris(folder: str, stale_s: float = STALE_AFTER_S) -> list[tuple[str, str]]:
-    "Data files without an index and temporary files, older than `stale_s`: what a killed writer leaves."
-    try: names = set(os.listdir(folder))
-    except FileNotFoundError: return []
-    def old(n):
-        try: return time.time() - os.stat(os.path.join(folder, n)).st_mtime > stale_s
-        except FileNotFoundError: return False     # committed or moved meanwhile
-    out = [(n, "data file without an index") for n in sorted(names) if n.endswith(".npy") and f"{n[:-4]}.json" not in names and old(n)]
-    return out + [(n, "temporary file of a killed writer") for n in sorted(names) if n.endswith(".tmp") and old(n)]
-
-class _PackIndex:
-    "Which pack holds each stored sequence of one embedding kind, and where in it; re-read only when the folder changes."
-    def __init__(self, folder: str):
-        self.folder, self.packs, self.where, self.damaged, self.read, self.stamp = folder, {}, {}, {}, set(), None
-        self.lock, self.verified, self.maps = threading.Lock(), set(), {}
-    def refresh(self, force: bool = False) -> _PackIndex:
-        "Read the indexes of packs committed since the last look (by any process); an unreadable one is noted as damaged."
-        try: stamp = os.stat(self.folder).st_mtime_ns
-        except FileNotFoundError: return self
-        if stamp == self.stamp and not force: return self
-        self.stamp = stamp
-        for name in sorted(n for n in os.listdir(self.folder) if n.endswith(".json") and n[:-5] not in self.read):
-            try:
-                with open(os.path.join(self.folder, name)) as fh: self.add(name[:-5], _check_index(json.load(fh)))
-            except FileNotFoundError: continue          # moved aside by another process
-            except (OSError, ValueError, UnicodeDecodeError) as e:
-                with self.lock: self.damaged[name] = f"unreadable index ({type(e).__name__}: {str(e)[:80]})"; self.read.add(name[:-5])
-        return self
-    def add(self, pack: str, meta: dict):
-        "Record a committed pack; a sequence already recorded keeps its first copy."
-        with self.lock:
-            self.packs[pack] = meta
-            for k, offset, shape in meta["entries"]: self.where.setdefault(k, (pack, offset, tuple(shape)))
-            self.read.add(pack)
-    def check(self, pack: str) -> bool:
-        "Whether a pack passes its checks (verified once per store object); a damaged one is dropped, so other copies of its entries show."
-        try: self.data(pack); return True
-        except StoreCorruption as e:
-            with self.lock:
-                self.damaged[f"{pack}.npy"] = e.reason; self.packs.pop(pack, None); self.where.clear()
-                for p, meta in sorted(self.packs.items()):
-                    for k, offset, shape in meta["entries"]: self.where.setdefault(k, (p, offset, tuple(shape)))
-            return False
-    def data(self, pack: str) -> tuple[np.memmap, np.ndarray]:
-        "A pack's data, memory-mapped: verified against its checksum the first time, afterwards only re-mapped (packs never change)."
-        if (hit := self.maps.get(pack)) is not None: return hit
-        hit = _open_pack(os.path.join(self.folder, f"{pack}.npy"), self.packs[pack], verify=pack not in self.verified)
-        self.verified.add(pack)
-        if len(self.maps) >= 256: self.maps.pop(next(iter(self.maps)))    # bound the open maps
-        self.maps[pack] = hit
-        return hit
-
 # %% ../nbs/00_embeddings.ipynb #6e702b21
-import socket
 class Embeddings(Mapping):
     "Read-only `{id: array}` view of embedded sequences, in memory or backed by an `EmbeddingStore`; `.stats` describes the run."
     def __init__(self, seqs: dict[str, str], spec: EmbedSpec, arrays: dict | None = None, store: EmbeddingStore | None = None, stats=None):
@@ -703,42 +491,10 @@ class Embeddings(Mapping):
         "Stack fixed-size (mean-pooled) embeddings into one `(n, dim)` array, in `ids` order."
         return np.stack([np.asarray(self[i], dtype=np.float32) for i in (ids if ids is not None else self)])
 
-class _StoreWriter:
-    "Writes store packs in order on one background thread, so file I/O overlaps the forward pass."
-    def __init__(self, store: EmbeddingStore, max_bytes: int = 2**27):
-        self.store, self.max_bytes, self.queued, self.bytes = store, max_bytes, deque(), 0
-        self.failed, self.blocked_s = None, 0.0     # first failed write; seconds the caller spent waiting on the store
-        self.thread = ThreadPoolExecutor(1, thread_name_prefix="protnb-store")
-    def _write(self, spec, items):
-        if self.failed is not None: return      # after a failure nothing later is written, as in a synchronous run
-        try: self.store.put_many(spec, items)
-        except BaseException as e: self.failed = e
-    def put(self, spec: EmbedSpec, items: list[tuple[str, np.ndarray]]):
-        "Queue one pack; block while more than `max_bytes` wait (memory stays bounded); raise an earlier write's failure."
-        t, n = time.perf_counter(), sum(a.nbytes for _, a in items)
-        if self.failed is not None: raise self.failed
-        self.queued.append((self.thread.submit(self._write, spec, items), n)); self.bytes += n
-        while self.bytes > self.max_bytes: self._wait_oldest()
-        self.blocked_s += time.perf_counter() - t
-    def _wait_oldest(self):
-        # on the future, not Thread.join: a signal raised inside join makes CPython abandon the writer's queue at exit
-        f, n = self.queued[0]; f.result(); self.queued.popleft(); self.bytes -= n
-    def after(self, fn):
-        "Run `fn` on the writer thread once every pack queued before it is written (or has failed)."
-        self.queued.append((self.thread.submit(fn), 0))
-    def close(self):
-        "Wait for every queued write, then raise the first failure, if any."
-        t = time.perf_counter()
-        while self.queued: self._wait_oldest()
-        self.thread.shutdown(wait=True); self.blocked_s += time.perf_counter() - t
-        if self.failed is not None: raise self.failed
-
 def _shard(seqs: list[str], rank: int, world_size: int) -> list[str]:
     "This rank's share of unique sequences: round-robin over a length-sorted order, so every rank gets a similar load."
     order = sorted(set(seqs), key=lambda s: (len(s), sequence_key(s)))
     return order[rank::world_size]
-
-STORE_DTYPES = ("float32", "float16")
 
 def _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dtype, rank, world_size, engine, precision):
     "Refuse a bad argument of `embed` by name, with the values it may take, before any work is done."
@@ -757,81 +513,6 @@ def _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dty
     need(engine in ENGINES, "engine", f"one of {', '.join(ENGINES)}", engine)
     need(precision in PRECISIONS + ("auto",), "precision", f"one of {', '.join(PRECISIONS)}, auto", precision)
     need(precision in ("float32", "auto") or engine == "protnb", "precision", f"float32 with engine={engine!r} (reduced precision needs engine='protnb')", precision)
-
-CLAIM_LEASE_S = 900      # a claim its holder has not renewed for this long expires (its holder died on another machine)
-CLAIM_POLL_S = 0.5       # how often a process whose remaining sequences are all claimed looks again
-CLAIM_BATCHES = 32       # a claim covers about this many token budgets of residues
-
-def _process_start(pid: int) -> str | None:
-    "When a process started (Linux: field 22 of /proc/PID/stat), to tell it from a later process given the same pid; None elsewhere."
-    try:
-        with open(f"/proc/{pid}/stat") as f: return f.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError): return None
-
-class _Claims:
-    "Claims on sequences being embedded into a store, so processes sharing it (two notebooks, a relaunched job) split the work instead of repeating it."
-    def __init__(self, store: EmbeddingStore, specs: list[EmbedSpec]):
-        from filelock import FileLock
-        self.store, self.specs, self.folder = store, specs, store.root/"claims"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.lock, self.held, self.held_lock = FileLock(str(self.folder/".lock")), set(), threading.Lock()
-        self.me = {"host": socket.gethostname(), "pid": os.getpid(), "started": _process_start(os.getpid())}
-        self.tags = sorted(sp.tag for sp in specs)
-    def _expired(self, claim: dict, path: Path) -> bool:
-        "A claim is void once its holder is gone: a dead process on this machine, or no renewal for `CLAIM_LEASE_S`."
-        if time.time() - path.stat().st_mtime > CLAIM_LEASE_S: return True
-        if claim.get("host") != self.me["host"]: return False
-        try: os.kill(int(claim["pid"]), 0)
-        except ProcessLookupError: return True
-        except PermissionError: pass
-        return claim.get("started") != _process_start(int(claim["pid"]))     # the pid was reused by another process
-    def _claimed_by_others(self) -> set[str]:
-        "Sequence keys that live processes hold for every kind this run needs; expired claims are removed."
-        out = set()
-        for p in self.folder.glob("*.json"):
-            if str(p) in self.held: continue
-            try: claim = json.loads(p.read_text()); expired = self._expired(claim, p)
-            except (OSError, ValueError, KeyError, TypeError): continue     # vanished (released) or unreadable: not a hold
-            if expired: p.unlink(missing_ok=True)
-            elif set(self.tags) <= set(claim.get("tags", ())): out.update(claim.get("keys", ()))
-        return out
-    def take(self, pending: list[tuple[str, str]], budget: int) -> tuple[list[str], list[tuple[str, str]], str | None]:
-        "Claim the next unclaimed, unstored `(seq, key)`s, up to `budget` residues; return them, what is still to be stored, and the claim file."
-        with self.lock:
-            others, idxs = self._claimed_by_others(), [self.store._index(sp).refresh(force=True) for sp in self.specs]
-            chunk, rest, n = [], [], 0
-            for i, (s, k) in enumerate(pending):
-                if all(k in idx.where for idx in idxs): continue      # stored meanwhile, by anyone
-                if k in others: rest.append((s, k)); continue
-                if chunk and n + len(s) > budget: rest += pending[i:]; break
-                chunk.append((s, k)); n += len(s)
-            if chunk:
-                path = self.folder/f"{self.me['host']}-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
-                save_json({**self.me, "tags": self.tags, "keys": [k for _, k in chunk]}, path)
-                with self.held_lock: self.held.add(str(path))
-                return [s for s, _ in chunk], rest, str(path)
-        return [], rest, None
-    def renew(self):
-        "Keep this process's claims from expiring (called as its batches finish)."
-        with self.held_lock: held = list(self.held)
-        for p in held:
-            try: os.utime(p)
-            except FileNotFoundError: pass
-    def release(self, path: str | None = None):
-        "Drop one claim (its pack is committed), or all of them."
-        with self.held_lock: paths = [path] if path else list(self.held); self.held.difference_update(paths)
-        for p in paths: Path(p).unlink(missing_ok=True)
-
-def _embed_claimed(claims: _Claims, todo: list[str], budget: int, run, writer: _StoreWriter) -> tuple[list[str], float]:
-    "Embed `todo` claim by claim; wait while only sequences other processes hold are left; return what this process computed and the seconds it waited."
-    pending, computed, waited = [(s, sequence_key(s)) for s in todo], [], 0.0
-    while pending:
-        chunk, pending, path = claims.take(pending, budget)
-        if chunk:
-            run(chunk); computed += chunk
-            writer.after(functools.partial(claims.release, path))    # released once its packs are committed
-        elif pending: time.sleep(CLAIM_POLL_S); waited += CLAIM_POLL_S
-    return computed, waited
 
 def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV/CSV file
           model: str | LoadedESM = "tiny", # "tiny", an ESM-2 name, a checkpoint path, or a `LoadedESM`
@@ -1038,3 +719,113 @@ def embed_cli(argv: list[str] | None = None) -> int:
 
 # %% ../nbs/00_embeddings.ipynb #09cafaa6
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(embed_cli())   # `python -m protnb.embeddings ...`
+
+# %% ../nbs/00_embeddings.ipynb #aa84e7ef
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+from sklearn.decomposition import PCA
+import pyopal
+
+# %% ../nbs/00_embeddings.ipynb #f8af44e8
+def embedding_map(X: np.ndarray, # (n, dim) fixed-size embeddings, one row per protein
+                  n_components: int = 2, # map dimensions
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    "PCA coordinates of the rows of `X` and the fraction of variance each axis explains."
+    pca = PCA(n_components=min(n_components, *X.shape), random_state=0).fit(X)
+    return pca.transform(X), pca.explained_variance_ratio_
+
+def cosine_neighbours(X: np.ndarray, # (n, dim) embeddings
+                      query: int, # row of the protein whose neighbours are wanted
+                      k: int = 5, # neighbours returned
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    "Rows of the `k` nearest other rows by cosine similarity, most similar first, and their cosines."
+    Xn = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+    cos = Xn @ Xn[query]
+    cos[query] = -np.inf                       # a protein is not its own neighbour
+    order = np.argsort(-cos, kind="stable")[:min(k, len(X) - 1)]
+    return order, cos[order]
+
+def sequence_identity(query: str, # protein sequence
+                      targets: Sequence[str], # sequences to align it to
+                     ) -> np.ndarray:
+    "Smith-Waterman (BLOSUM62, pyopal) identity of `query` to each target: identical aligned residues / longer length."
+    if not len(targets): return np.zeros(0, np.float32)
+    hits = pyopal.align(query, pyopal.Database(list(targets)), "BLOSUM62", gap_open=10, gap_extend=1, mode="full")
+    M = {r.target_index: r.alignment.count("M") for r in hits}
+    return np.array([M[j] / max(len(query), len(t)) for j, t in enumerate(targets)], np.float32)
+
+# %% ../nbs/00_embeddings.ipynb #1359655a
+def neighbour_table(proteins: pd.DataFrame, # id, dataset, label, sequence; rows in the order of `X`
+                    X: np.ndarray, # (n, dim) embeddings
+                    protein: str, # id of the query protein
+                    k: int = 5, # neighbours listed
+                   ) -> pd.DataFrame:
+    "The `k` nearest proteins to `protein` by cosine, with their identity to it, dataset, label and length."
+    q = proteins.index[proteins["id"] == protein]
+    if not len(q): raise KeyError(f"protein {protein!r} is not in the table")
+    rows, cos = cosine_neighbours(X, int(q[0]), k)
+    hit = proteins.iloc[rows]
+    return pd.DataFrame({"id": hit["id"].values, "cosine": cos.round(3),
+                         "identity": sequence_identity(proteins.at[q[0], "sequence"], hit["sequence"].tolist()).round(3),
+                         "dataset": hit["dataset"].values, "label": hit["label"].values,
+                         "length": hit["sequence"].str.len().values})
+
+def plot_embedding_map(proteins: pd.DataFrame, # id, dataset, label, sequence
+                       coords: np.ndarray, # (n, 2) map coordinates, rows as in `proteins`
+                       colour_by: str = "dataset", # "dataset", "label" or "length"
+                       protein: str | None = None, # highlighted with its neighbours
+                       neighbours: Sequence[str] = (), # ids ringed on the map
+                       explained: Sequence[float] | None = None, # variance fraction per axis, for the axis labels
+                      ):
+    "Scatter of the map coloured by a column (length on a log colour scale); the picked protein starred, its neighbours ringed."
+    if colour_by not in ("dataset", "label", "length"): raise ValueError(f"colour_by must be dataset, label or length, not {colour_by!r}")
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    if colour_by == "length":
+        sc = ax.scatter(*coords.T, c=np.log10(proteins["sequence"].str.len()), cmap="viridis", s=18)
+        fig.colorbar(sc, ax=ax, label="log10 length (residues)")
+    else:
+        for i, (v, g) in enumerate(proteins.groupby(colour_by, sort=True)):
+            ax.scatter(*coords[g.index].T, s=18, color=plt.cm.tab10(i % 10), label=f"{v} ({len(g)})")
+        ax.legend(fontsize=7, loc="best", title=colour_by, title_fontsize=7)
+    ring = proteins["id"].isin(list(neighbours)).values
+    ax.scatter(*coords[ring].T, s=90, facecolors="none", edgecolors="k", lw=1, label=None)
+    if protein is not None:
+        q = (proteins["id"] == protein).values
+        ax.scatter(*coords[q].T, marker="*", s=220, c="red", edgecolors="k", zorder=5)
+        ax.set_title(f"{protein}: starred, its nearest neighbours ringed", fontsize=9)
+    ev = [f" ({e:.0%} of variance)" for e in explained] if explained is not None else ["", ""]
+    ax.set(xlabel=f"PC1{ev[0]}", ylabel=f"PC2{ev[1]}")
+    return fig
+
+# %% ../nbs/00_embeddings.ipynb #fe472739
+def store_summary(store: EmbeddingStore | str | Path, # the store (or its folder)
+                 ) -> pd.DataFrame:
+    "One row per embedding kind in the store: model, layer, pooling, proteins stored, and damaged files found by `verify`."
+    store = store if isinstance(store, EmbeddingStore) else EmbeddingStore(store)
+    report = store.verify()
+    rows = [{"kind": s.tag, "model": s.model, "layer": s.layer, "pool": s.pool, "proteins": len(store.keys(s)),
+             "damaged files": int((report["kind"] == s.tag).sum())} for s in store.specs()]
+    out = pd.DataFrame(rows, columns=["kind", "model", "layer", "pool", "proteins", "damaged files"])
+    out["status"] = np.where(out["damaged files"] > 0, "DAMAGED", "verified")
+    return out
+
+# %% ../nbs/00_embeddings.ipynb #16899629
+def embedding_explorer(proteins: pd.DataFrame, # id, dataset, label, sequence; rows in the order of `X`
+                       X: np.ndarray, # (n, dim) embeddings
+                       store=None, # an EmbeddingStore to browse, or None
+                      ) -> widgets.Widget:
+    "Map + nearest neighbours (+ store browser): controls over `plot_embedding_map`, `neighbour_table` and `store_summary`."
+    coords, ev = embedding_map(X)
+    def show(colour_by="dataset", protein=proteins["id"].iloc[0], k=5):
+        table = neighbour_table(proteins, X, protein, k)
+        fig = plot_embedding_map(proteins, coords, colour_by, protein, table["id"], ev)
+        display(fig); plt.close(fig); display(table)
+        return table
+    ui = widgets.interactive(show, colour_by=widgets.ToggleButtons(options=["dataset", "label", "length"], description="colour by"),
+                             protein=widgets.Dropdown(options=list(proteins["id"]), description="protein"),
+                             k=widgets.IntSlider(value=5, min=1, max=min(20, len(proteins) - 1), description="neighbours"))
+    if store is None: return ui
+    out = widgets.Output()
+    with out: display(store_summary(store))
+    return widgets.Tab([ui, out], titles=("embedding map", "store"))

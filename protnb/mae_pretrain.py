@@ -12,12 +12,14 @@ import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as 
 from .utils import data_path, resolve_path, set_seed, get_device, progress, save_checkpoint, load_checkpoint, ConfigMismatch, log_metrics
 
 # %% auto #0
-__all__ = ['BERNETT_SPLITS', 'MAE_SIZES', 'ENCODER_KEYS', 'PairError', 'load_bernett_pairs', 'load_bernett_sequences',
-           'check_pairs', 'subsample_pairs', 'PatchBank', 'length_bucketed_batches', 'length_sorted_batches',
-           'Attention', 'FeedForward', 'Block', 'MAEConfig', 'MAEEncoder', 'random_patch_mask', 'MaskedAutoencoder',
-           'masked_loss', 'PretrainConfig', 'warmup_cosine', 'autocast', 'reconstruction_report', 'pretrain_mae',
-           'config_hash', 'embedding_label', 'load_mae_encoder', 'protein_vectors', 'symmetric_pair_features',
-           'linear_probe']
+__all__ = ['BERNETT_SPLITS', 'MAE_SIZES', 'ENCODER_KEYS', 'AMP_DTYPES', 'PairError', 'load_bernett_pairs',
+           'load_bernett_sequences', 'check_pairs', 'subsample_pairs', 'PatchBank', 'length_bucketed_batches',
+           'length_sorted_batches', 'Attention', 'FeedForward', 'Block', 'MAEConfig', 'MAEEncoder', 'random_patch_mask',
+           'MaskedAutoencoder', 'masked_loss', 'PretrainConfig', 'warmup_cosine', 'autocast', 'grad_scaler',
+           'reconstruction_report', 'mae_step', 'pretrain_mae', 'config_hash', 'embedding_label', 'load_mae_encoder',
+           'protein_vectors', 'symmetric_pair_features', 'linear_probe', 'preset_params', 'bernett_patch_bank',
+           'pretrain_parser', 'pretrain_main', 'reconstruct_protein', 'plot_reconstruction', 'plot_training_curves',
+           'mae_explorer']
 
 # %% ../nbs/03_mae_pretrain.ipynb #d784ebd0
 BERNETT_SPLITS = ("train", "val", "test")
@@ -121,11 +123,12 @@ class PatchBank:
         if unknown := sorted(set(ids) - self.index.keys()): raise PairError(f"{len(unknown)} protein id(s) not in the bank: {', '.join(unknown[:50])}")
         return torch.as_tensor([self.index[i] for i in ids])
 
-    def batch(self, rows: torch.Tensor # row numbers from `rows`
+    def batch(self, rows: torch.Tensor, # row numbers from `rows`
+              width: int | None = None, # pad to this many patches (default: the longest protein in the batch)
              ) -> tuple[torch.Tensor, torch.Tensor]:
-        "Padded patches `(B, P, d)` and a padding mask `(B, P)` (True = padding), P = longest protein in the batch."
+        "Padded patches `(B, P, d)` and a padding mask `(B, P)` (True = padding)."
         n = self.lengths[rows]
-        pos = torch.arange(int(n.max()))
+        pos = torch.arange(int(n.max()) if width is None else width)
         pad = pos[None] >= n[:, None]
         return self.data[torch.where(pad, len(self.data) - 1, self.offsets[rows][:, None] + pos[None])], pad
 
@@ -284,11 +287,18 @@ class MaskedAutoencoder(nn.Module):
         for blk in self.decoder: z = blk(z, zpad)
         return self.dec_out(self.dec_norm(z))[:, 1:]
 
-def masked_loss(pred, target, mask, kind: str = "huber", delta: float = 0.5) -> torch.Tensor:
-    "Mean reconstruction error over masked patches only (`kind`: huber | mse)."
+def masked_loss(pred, target, mask, kind: str = "huber", delta: float = 0.5,
+                reduction: str = "mean", # mean, or sum over masked patches (divided by a global count under data parallelism)
+               ) -> torch.Tensor:
+    "Reconstruction error (each patch's mean over dimensions) over masked patches only (`kind`: huber | mse)."
     if kind not in ("huber", "mse"): raise ValueError(f"unknown loss {kind!r}; choose huber or mse")
     err = F.huber_loss(pred, target, reduction="none", delta=delta) if kind == "huber" else F.mse_loss(pred, target, reduction="none")
-    return err.mean(-1)[mask].mean()
+    err = err.mean(-1)[mask]
+    return err.sum() if reduction == "sum" else err.mean()
+
+# %% ../nbs/03_mae_pretrain.ipynb #d1a0c010
+import argparse, json, sys
+from .utils import dist_world, all_reduce_sum, epoch_seed, rank_share, ddp_wrap, sync_context, StopRequest, temp_dir, run_cli, HelpFormatter
 
 # %% ../nbs/03_mae_pretrain.ipynb #db6b04c7
 @dataclass
@@ -298,12 +308,15 @@ class PretrainConfig:
     loss: str = "huber"          # huber | mse
     huber_delta: float = 0.5
     epochs: int = 60
-    batch_size: int = 64
+    batch_size: int = 64         # proteins per optimiser step, over all processes together
     lr: float = 3e-4             # peak learning rate
     weight_decay: float = 0.05
     warmup_frac: float = 0.05    # of all steps
     clip_norm: float = 1.0
-    amp: bool = True             # bfloat16 autocast, CUDA only
+    amp: bool = True             # autocast on CUDA (a no-op on CPU)
+    amp_dtype: str = "bfloat16"  # bfloat16 | float16 (float16 adds a gradient scaler)
+    accum_steps: int = 1         # micro-batches per step on each process (gradients accumulated under no_sync)
+    ckpt_every: int = 0          # also checkpoint every this many steps, mid-epoch (0: at the end of each epoch only)
     seed: int = 0
 
 def warmup_cosine(optimizer, warmup_steps: int, total_steps: int) -> torch.optim.lr_scheduler.LambdaLR:
@@ -313,32 +326,64 @@ def warmup_cosine(optimizer, warmup_steps: int, total_steps: int) -> torch.optim
         return 0.5 * (1 + math.cos(math.pi * min(1., (step - warmup_steps) / max(1, total_steps - warmup_steps))))
     return torch.optim.lr_scheduler.LambdaLR(optimizer, f)
 
-def autocast(device: torch.device, enabled: bool = True):
-    "bfloat16 autocast on CUDA; a no-op elsewhere."
-    return torch.autocast("cuda", dtype=torch.bfloat16, enabled=enabled and device.type == "cuda")
+AMP_DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16}
+
+def autocast(device: torch.device, enabled: bool = True, dtype: str = "bfloat16"):
+    "bfloat16 (or float16) autocast on CUDA; a no-op elsewhere."
+    if dtype not in AMP_DTYPES: raise ValueError(f"unknown autocast dtype {dtype!r}; choose from {', '.join(AMP_DTYPES)}")
+    return torch.autocast("cuda", dtype=AMP_DTYPES[dtype], enabled=enabled and torch.device(device).type == "cuda")
+
+def grad_scaler(device: torch.device, enabled: bool, dtype: str) -> torch.amp.GradScaler:
+    "A gradient scaler, active only for float16 autocast on CUDA (bfloat16 has float32's range and needs none)."
+    return torch.amp.GradScaler("cuda", enabled=enabled and dtype == "float16" and torch.device(device).type == "cuda")
 
 # %% ../nbs/03_mae_pretrain.ipynb #a08e86e1
 @torch.no_grad()
 def reconstruction_report(model: MaskedAutoencoder, bank: PatchBank, ids: Iterable[str], tcfg: PretrainConfig,
                           batch_size: int = 64, device="cpu", seed: int = 1234) -> dict:
-    "Masked-patch loss of the model vs two baselines (corpus-mean patch; mean of the protein's visible patches), same masks."
+    "Masked-patch loss of the model vs two baselines (corpus-mean patch; mean of the protein's visible patches), same masks; batches shared out over ranks."
     model.eval(); rows, g = bank.rows(ids), torch.Generator().manual_seed(seed)
-    tot = dict(mae=0., mean_patch=0., visible_mean=0.); n = 0
-    for b in length_sorted_batches(bank.lengths[rows], batch_size):
-        x, pad = bank.batch(rows[b]); mask = random_patch_mask(pad, tcfg.mask_ratio, g)
+    (rank, world), tot, n = dist_world(), dict(mae=0., mean_patch=0., visible_mean=0.), 0
+    for k, b in enumerate(length_sorted_batches(bank.lengths[rows], batch_size)):
+        x, pad = bank.batch(rows[b]); mask = random_patch_mask(pad, tcfg.mask_ratio, g)   # every rank draws every mask
+        if k % world != rank: continue
         x, pad, mask = x.to(device), pad.to(device), mask.to(device)
         target, vis = model.encoder.standardize(x), ~pad & ~mask
         vis_mean = (target * vis[..., None]).sum(1) / vis.sum(1, keepdim=True).clamp_min(1)
         preds = dict(mae=model(x, pad, mask).float(), mean_patch=torch.zeros_like(target), visible_mean=vis_mean[:, None].expand_as(target))
-        k = int(mask.sum())
-        for name, p in preds.items(): tot[name] += masked_loss(p, target, mask, tcfg.loss, tcfg.huber_delta).item() * k
-        n += k
-    return {f"{k}_loss": v / n for k, v in tot.items()}
+        for name, p in preds.items(): tot[name] += masked_loss(p, target, mask, tcfg.loss, tcfg.huber_delta, "sum").item()
+        n += int(mask.sum())
+    *sums, n = all_reduce_sum(*tot.values(), n, device=device)
+    return {f"{k}_loss": v / n for k, v in zip(tot, sums)}
 
 def _nonfinite_note(bank: PatchBank, ids) -> str:
     return f" (non-finite patches in protein(s) {', '.join(bad[:10])})" if (bad := bank.nonfinite_ids(ids)) else ""
 
 def _kept(ckpt: Path) -> str: return f"last good checkpoint kept: {ckpt if ckpt.exists() else 'none yet'}"
+
+def mae_step(net: nn.Module, # the model, DDP-wrapped under torchrun
+             model: MaskedAutoencoder, # the model itself (its input standardisation)
+             bank: PatchBank, rows: torch.Tensor, # the global batch's bank rows, identical on every rank
+             tcfg: PretrainConfig, g: torch.Generator, # the epoch's generator: draws the global batch's masks
+             device, scaler=None) -> tuple[float, int]:
+    "Forward and backward of this rank's share of one global batch; returns the rank's masked-error sum and the global masked count."
+    (rank, world), scaler = dist_world(), scaler or torch.amp.GradScaler("cuda", enabled=False)
+    n = bank.lengths[rows]; width = int(n.max())
+    mask = random_patch_mask(torch.arange(width)[None] >= n[:, None], tcfg.mask_ratio, g)   # the global batch's masks
+    count = int(mask.sum())
+    share, weight = rank_share(torch.arange(len(rows)), rank, world)
+    micro = [m for m in share.tensor_split(tcfg.accum_steps) if len(m)]
+    err_sum = 0.
+    for k, idx in enumerate(micro):
+        x, pad = bank.batch(rows[idx], width)   # padded as in one process, so each protein sees the same shapes
+        x, pad, m = x.to(device), pad.to(device), mask[idx].to(device)
+        with sync_context(net, k == len(micro) - 1):
+            with autocast(device, tcfg.amp, tcfg.amp_dtype):
+                pred = net(x, pad, m)
+            err = masked_loss(pred.float(), model.encoder.standardize(x), m, tcfg.loss, tcfg.huber_delta, "sum") * weight
+            scaler.scale(err * (world / count)).backward()   # DDP averages over ranks: the sum over ranks / global count
+        err_sum += err.item()
+    return err_sum, count
 
 def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
                  train_ids: list[str], # the pretraining corpus
@@ -346,44 +391,63 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
                  cfg: MAEConfig, tcfg: PretrainConfig,
                  run_dir: str | Path, # checkpoints go here: mae_last.safetensors
                  device: str = "auto", resume: bool = True) -> tuple[MaskedAutoencoder, list[dict]]:
-    "Pretrain a masked autoencoder; return it with one history record per epoch."
-    dev, ckpt = get_device(device), Path(run_dir)/"mae_last.safetensors"
-    ckpt.parent.mkdir(parents=True, exist_ok=True); set_seed(tcfg.seed)
+    "Pretrain a masked autoencoder, alone or on every rank under torchrun; return it with one history record per epoch."
+    (rank, world), dev, ckpt = dist_world(), get_device(device), Path(run_dir)/"mae_last.safetensors"
+    if rank == 0: ckpt.parent.mkdir(parents=True, exist_ok=True)
+    set_seed(tcfg.seed)
     model, rows = MaskedAutoencoder(cfg), bank.rows(train_ids)
     mean, std = bank.stats(rows)
     model.encoder.in_mean.copy_(mean); model.encoder.in_std.copy_(std)
-    model.to(dev)
+    model.to(dev); torch.manual_seed(tcfg.seed + rank)   # dropout: its own stream per rank
+    net = ddp_wrap(model, dev)
     opt = torch.optim.AdamW(model.parameters(), lr=tcfg.lr, weight_decay=tcfg.weight_decay)
     steps_per_epoch = math.ceil(len(rows) / tcfg.batch_size)
     sched = warmup_cosine(opt, max(1, round(tcfg.warmup_frac * tcfg.epochs * steps_per_epoch)), tcfg.epochs * steps_per_epoch)
-    g, history, start = torch.Generator().manual_seed(tcfg.seed), [], 0
+    scaler = grad_scaler(dev, tcfg.amp, tcfg.amp_dtype)
+    history, start, skip, part, state = [], 0, 0, [0., 0], None
     if resume and ckpt.exists():
         ck = load_checkpoint(ckpt, model, cfg, map_location=dev)
-        opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"]); g.set_state(ck["generator"])
-        history, start = ck["history"], ck["epoch"]
-        print(f"resuming from {ckpt} after epoch {start}")
-    for epoch in range(start, tcfg.epochs):
-        model.train(); t0, tot, n = time.time(), 0., 0
-        for step, b in enumerate(length_bucketed_batches(bank.lengths[rows], tcfg.batch_size, g)):
-            x, pad = bank.batch(rows[b]); mask = random_patch_mask(pad, tcfg.mask_ratio, g)
-            x, pad, mask = x.to(dev), pad.to(dev), mask.to(dev)
-            with autocast(dev, tcfg.amp):
-                loss = masked_loss(model(x, pad, mask).float(), model.encoder.standardize(x), mask, tcfg.loss, tcfg.huber_delta)
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"non-finite MAE loss ({loss.item()}) at epoch {epoch + 1}, step {step + 1}"
-                                         f"{_nonfinite_note(bank, [bank.ids[r] for r in rows[b].tolist()])}; training stopped, {_kept(ckpt)}")
-            opt.zero_grad(set_to_none=True); loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), tcfg.clip_norm)
-            opt.step(); sched.step()
-            tot += loss.item() * len(b); n += len(b)
-        rec = dict(epoch=epoch + 1, train_loss=tot / n, lr=sched.get_last_lr()[0], seconds=time.time() - t0,
-                   **{f"val_{k}": v for k, v in reconstruction_report(model, bank, val_ids, tcfg, device=dev).items()})
-        if not all(map(math.isfinite, rec.values())):   # never log or save an epoch whose validation went non-finite
-            raise FloatingPointError(f"non-finite validation loss at epoch {epoch + 1} ({ {k: v for k, v in rec.items() if not math.isfinite(v)} })"
-                                     f"{_nonfinite_note(bank, val_ids)}; this epoch was not saved, {_kept(ckpt)}")
-        history.append(rec); log_metrics(run_dir, **rec)
-        save_checkpoint(ckpt, model, cfg, optimizer=opt.state_dict(), scheduler=sched.state_dict(), generator=g.get_state(),
-                        epoch=epoch + 1, history=history, pretrain=asdict(tcfg))
+        opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"]); scaler.load_state_dict(ck.get("scaler") or {})
+        history, start, skip = ck["history"], ck["epoch"], ck.get("step", 0)
+        if skip: state, part = ck["generator"], ck["partial"]   # the epoch's generator and loss sums so far
+        print(f"resuming from {ckpt} at epoch {start + 1}, step {skip} (saved by {ck.get('world_size', 1)} process(es), now {world})") if rank == 0 else None
+    def save(epoch, step, g, part):
+        if rank == 0:
+            save_checkpoint(ckpt, model, cfg, optimizer=opt.state_dict(), scheduler=sched.state_dict(), scaler=scaler.state_dict(),
+                            generator=g.get_state(), epoch=epoch, step=step, partial=part, history=history, pretrain=asdict(tcfg), world_size=world)
+    stopping = False
+    with StopRequest() as stop:
+        for epoch in range(start, tcfg.epochs):
+            net.train(); t0 = time.time()
+            g = torch.Generator().manual_seed(epoch_seed(tcfg.seed, epoch))
+            batches = length_bucketed_batches(bank.lengths[rows], tcfg.batch_size, g)   # the same global order on every rank
+            if skip: g.set_state(state)                   # mid-epoch resume: masks continue where the checkpoint stopped
+            err, cnt = part if skip else (0., 0)
+            for step in range(skip, len(batches)):
+                opt.zero_grad(set_to_none=True)
+                e, c = mae_step(net, model, bank, rows[batches[step]], tcfg, g, dev, scaler)
+                e_all, stopping = all_reduce_sum(e, stop.flag, device=dev)   # the logged loss and the stop flag, one reduction
+                if not math.isfinite(e_all):
+                    raise FloatingPointError(f"non-finite MAE loss ({e_all / c}) at epoch {epoch + 1}, step {step + 1}"
+                                             f"{_nonfinite_note(bank, [bank.ids[r] for r in rows[batches[step]].tolist()])}; training stopped, {_kept(ckpt)}")
+                scaler.unscale_(opt); nn.utils.clip_grad_norm_(model.parameters(), tcfg.clip_norm)
+                scaler.step(opt); scaler.update(); sched.step()
+                err, cnt = err + e_all, cnt + c           # global sums: the same on every rank
+                last = step + 1 == len(batches)
+                if not last and (stopping or (tcfg.ckpt_every and (step + 1) % tcfg.ckpt_every == 0)): save(epoch, step + 1, g, [err, cnt])
+                if stopping:
+                    if last: break                        # the epoch is done: it is saved below as usual
+                    raise SystemExit(143)
+            skip = 0
+            rec = dict(epoch=epoch + 1, train_loss=err / cnt, lr=sched.get_last_lr()[0], seconds=time.time() - t0,
+                       **{f"val_{k}": v for k, v in reconstruction_report(model, bank, val_ids, tcfg, device=dev).items()})
+            if not all(map(math.isfinite, rec.values())):   # never log or save an epoch whose validation went non-finite
+                raise FloatingPointError(f"non-finite validation loss at epoch {epoch + 1} ({ {k: v for k, v in rec.items() if not math.isfinite(v)} })"
+                                         f"{_nonfinite_note(bank, val_ids)}; this epoch was not saved, {_kept(ckpt)}")
+            history.append(rec)
+            if rank == 0: log_metrics(run_dir, **rec)
+            save(epoch + 1, 0, g, [0., 0])
+            if stopping: raise SystemExit(143)
     return model, history
 
 # %% ../nbs/03_mae_pretrain.ipynb #a3b7385e
@@ -431,3 +495,157 @@ def linear_probe(vec: Mapping[str, np.ndarray], train: pd.DataFrame, val: pd.Dat
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=0.1, random_state=seed))
     clf.fit(symmetric_pair_features(vec, train), train.label)
     return roc_auc_score(val.label, clf.predict_proba(symmetric_pair_features(vec, val))[:, 1])
+
+# %% ../nbs/03_mae_pretrain.ipynb #d1a0c031
+def preset_params(nb: str, # notebook name, e.g. "03_mae_pretrain"
+                  preset: str, # smoke (the notebook's parameters cell) | quick | full (configs/<nb>/<preset>.yaml on top)
+                 ) -> dict:
+    "A notebook's parameter values for a preset, as the notebook would see them under `protnb_run`."
+    import ast
+    from protnb.runner import notebook_params, load_preset
+    return {**{k: ast.literal_eval(v["default"]) for k, v in notebook_params(nb).items()}, **load_preset(nb, preset)}
+
+def _shared_folder(path: str, prefix: str) -> Path:
+    "`path`, or a temporary folder made by rank 0 and handed to the others (one machine only)."
+    rank, world = dist_world()
+    if path: return resolve_path(path)
+    names = [str(temp_dir(prefix)) if rank == 0 else None]
+    if world > 1:
+        import torch.distributed as dist; dist.broadcast_object_list(names)
+    return Path(names[0])
+
+def bernett_patch_bank(p: dict, # preset parameters: max_proteins, seed, esm_model, esm_layer, patch_size, store_dir, preset
+                       device="cpu") -> tuple[dict, dict, PatchBank, object]:
+    "The preset's sub-sampled Bernett pairs, their proteins per split, a `PatchBank` of their patch embeddings and the ESM model; rank 0 embeds, the others read."
+    from protnb.embeddings import embed, load_esm, esm_or_tiny
+    rank, world = dist_world()
+    pairs = subsample_pairs({s: load_bernett_pairs(s) for s in BERNETT_SPLITS}, p["max_proteins"], p["seed"])
+    prots = {s: sorted(set(q.a).union(q.b)) for s, q in pairs.items()}
+    seqs_all = load_bernett_sequences(); seqs = {i: seqs_all[i] for i in sorted(set().union(*prots.values()))}
+    esm = load_esm(esm_or_tiny(p["esm_model"], p["preset"])[0], device=device)
+    store = _shared_folder(p["store_dir"], "protnb-store-")
+    kw = dict(layer=p["esm_layer"], pool="patch", patch_size=p["patch_size"], store=store, device=device, show_progress=False)
+    if rank == 0: embed(seqs, esm, **kw)      # one process embeds (or finds the store complete), so every run reads the same numbers
+    if world > 1:
+        import torch.distributed as dist; dist.barrier()
+    return pairs, prots, PatchBank(embed(seqs, esm, **kw)), esm
+
+def pretrain_parser() -> argparse.ArgumentParser:
+    "`python -m protnb.mae_pretrain`'s options."
+    ap = argparse.ArgumentParser(prog="python -m protnb.mae_pretrain", formatter_class=HelpFormatter,
+        description="Pretrain 03's masked autoencoder on the preset's proteins, alone or under torchrun (one share of every batch per process). "
+                    "Only rank 0 writes; stdout ends with one JSON line of final metrics.")
+    ap.add_argument("--preset", default="smoke", choices=["smoke", "quick", "full"], help="parameters: the notebook's (smoke) or configs/03_mae_pretrain/<preset>.yaml")
+    ap.add_argument("--run-dir", default="", help="checkpoint and metrics folder; the same folder resumes (default: a temporary folder)")
+    ap.add_argument("--store", default="", help="embedding store folder (default: the preset's store_dir, else a temporary folder)")
+    ap.add_argument("--device", default="auto", help="auto, cpu or cuda (under torchrun each process takes GPU LOCAL_RANK)")
+    ap.add_argument("--epochs", type=int, help="override the preset's epochs")
+    ap.add_argument("--accum-steps", type=int, default=1, help="micro-batches per step on each process")
+    ap.add_argument("--ckpt-every", type=int, default=0, help="also checkpoint every N steps (0: at epoch ends)")
+    ap.add_argument("--amp-dtype", default="bfloat16", choices=["bfloat16", "float16"], help="autocast dtype on CUDA")
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    return ap
+
+def pretrain_main(argv: list[str] | None = None) -> dict:
+    "What `python -m protnb.mae_pretrain` does; returns (rank 0: prints) the final metrics."
+    from protnb.embeddings import distributed
+    a = pretrain_parser().parse_args(argv)
+    p = preset_params("03_mae_pretrain", a.preset) | {"preset": a.preset}
+    if a.store: p["store_dir"] = a.store
+    with distributed(a.device) as (rank, world, device):
+        dev = get_device(device)
+        pairs, prots, bank, esm = bernett_patch_bank(p, dev)
+        corpus = prots["train"] if p["exclude_eval_proteins"] else sorted(set().union(*prots.values()))
+        cfg = MAEConfig.of_size(p["mae_size"], d_in=esm.embed_dim, esm_model=esm.name, esm_layer=p["esm_layer"], patch_size=p["patch_size"])
+        tcfg = PretrainConfig(mask_ratio=p["mask_ratio"], epochs=a.epochs or p["epochs"], batch_size=p["batch_size"], lr=p["lr"], seed=p["seed"],
+                              accum_steps=a.accum_steps, ckpt_every=a.ckpt_every, amp_dtype=a.amp_dtype)
+        run_dir = _shared_folder(a.run_dir or p["run_dir"], "protnb-run-")
+        t0 = time.time()
+        _, history = pretrain_mae(bank, corpus, prots["val"], cfg, tcfg, run_dir, device=dev)
+        out = {k: history[-1][k] for k in ("epoch", "train_loss", "val_mae_loss", "val_mean_patch_loss", "val_visible_mean_loss", "lr")}
+        if rank == 0:
+            print(f"world_size={world} proteins={len(corpus)} seconds={time.time() - t0:.1f} checkpoint={run_dir/'mae_last.safetensors'}", file=sys.stderr)
+            print(json.dumps(out), flush=True)
+    return out
+
+# %% ../nbs/03_mae_pretrain.ipynb #d1a0c032
+if __name__ == "__main__" and "__file__" in globals():   # `torchrun ... -m protnb.mae_pretrain ...` (never run from a kernel)
+    sys.exit(run_cli(pretrain_main, prog="protnb.mae_pretrain"))
+
+# %% ../nbs/03_mae_pretrain.ipynb #20f2bac9
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+# %% ../nbs/03_mae_pretrain.ipynb #c488a953
+@torch.no_grad()
+def reconstruct_protein(model: MaskedAutoencoder, # the pretrained model
+                        bank: PatchBank, # patch embeddings
+                        protein: str, # protein id in `bank`
+                        mask_ratio: float = 0.5, # fraction of its patches hidden
+                        seed: int = 1234, # mask seed (`reconstruction_report`'s default draws the same mask)
+                        loss: str = "huber", delta: float = 0.5, # as in `PretrainConfig`
+                       ) -> dict:
+    "Standardised target patches, the reconstruction, the mask, and the masked-patch loss of the MAE and both baselines."
+    model.eval(); dev = next(model.parameters()).device
+    x, pad = bank.batch(bank.rows([protein]))
+    mask = random_patch_mask(pad, mask_ratio, torch.Generator().manual_seed(seed))
+    x, pad, mask = x.to(dev), pad.to(dev), mask.to(dev)
+    target, vis = model.encoder.standardize(x), ~pad & ~mask
+    pred = model(x, pad, mask).float()
+    vis_mean = ((target * vis[..., None]).sum(1) / vis.sum(1, keepdim=True).clamp_min(1))[:, None].expand_as(target)
+    losses = {k: masked_loss(p, target, mask, loss, delta).item() for k, p in
+              dict(mae=pred, mean_patch=torch.zeros_like(target), visible_mean=vis_mean).items()}
+    return dict(protein=protein, mask_ratio=mask_ratio, target=target[0].cpu().numpy(), pred=pred[0].cpu().numpy(),
+                mask=mask[0].cpu().numpy(), losses=losses)
+
+# %% ../nbs/03_mae_pretrain.ipynb #b65df011
+def plot_reconstruction(rec: dict, # from `reconstruct_protein`
+                        max_features: int = 64, # feature columns drawn
+                       ):
+    "Target | reconstruction heatmaps (patches × features, masked patches marked) and the loss of the MAE vs the baselines."
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.8), gridspec_kw=dict(width_ratios=[1, 1, 0.7]), layout="constrained")
+    t, p, m = rec["target"][:, :max_features], rec["pred"][:, :max_features], rec["mask"]
+    lim = float(np.quantile(np.abs(t), 0.98)) or 1.0
+    for ax, a, name in zip(axes, (t, p), ("target (standardised)", "MAE reconstruction")):
+        im = ax.imshow(a, aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+        ax.scatter(np.full(m.sum(), -1.5), np.flatnonzero(m), marker=">", c="k", s=12, clip_on=False)
+        ax.set(title=name, xlabel=f"feature (first {t.shape[1]})", xlim=(-2, t.shape[1] - 0.5))
+    axes[0].set_ylabel("patch (▸ masked)")
+    fig.colorbar(im, ax=axes[:2], shrink=0.8)
+    names = {"mae": "MAE", "mean_patch": "corpus\nmean", "visible_mean": "visible\nmean"}
+    axes[2].bar([names[k] for k in rec["losses"]], list(rec["losses"].values()), color=["C0", "grey", "silver"])
+    axes[2].set(title=f"loss on the {m.sum()} of {len(m)} patches masked", ylabel="masked-patch loss")
+    axes[2].title.set_fontsize(9); axes[2].tick_params(axis="x", labelsize=8)
+    fig.suptitle(f"{rec['protein']}, mask ratio {rec['mask_ratio']:.2f}", fontsize=10)
+    return fig
+
+def plot_training_curves(history: list[dict], # `pretrain_mae`'s records, one per epoch
+                        ):
+    "Train and validation masked-patch loss per epoch, with the two baselines' validation loss."
+    h = pd.DataFrame(history)
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    ax.plot(h.epoch, h.train_loss, "o-", label="train (masked patches)"); ax.plot(h.epoch, h.val_mae_loss, "o-", label="validation")
+    ax.plot(h.epoch, h.val_mean_patch_loss, "--", c="grey", label="corpus-mean patch (val)")
+    ax.plot(h.epoch, h.val_visible_mean_loss, ":", c="grey", label="visible mean (val)")
+    ax.set(xlabel="epoch", ylabel="loss", title="MAE pretraining"); ax.legend(fontsize=7)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return fig
+
+def mae_explorer(model: MaskedAutoencoder, bank: PatchBank, # the pretrained model and its patches
+                 proteins: list[str], # the proteins offered (held-out ones)
+                 history: list[dict] | None = None, # training records for the curves tab
+                 loss: str = "huber", delta: float = 0.5,
+                ) -> widgets.Widget:
+    "Protein and mask-ratio controls over `reconstruct_protein` + `plot_reconstruction`; the training curves in a second tab."
+    def show(protein=proteins[0], mask_ratio=0.5, seed=1234):
+        rec = reconstruct_protein(model, bank, protein, mask_ratio, seed, loss, delta)
+        fig = plot_reconstruction(rec); display(fig); plt.close(fig)
+        return rec["losses"]
+    ui = widgets.interactive(show, protein=widgets.Dropdown(options=list(proteins), description="protein"),
+                             mask_ratio=widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, description="mask ratio"),
+                             seed=widgets.IntText(value=1234, description="mask seed"))
+    if not history: return ui
+    curves = widgets.Output()
+    with curves: fig = plot_training_curves(history); display(fig); plt.close(fig)
+    return widgets.Tab([ui, curves], titles=("reconstruction", "training curves"))

@@ -23,15 +23,17 @@ from .embeddings import AMINO_ACIDS, validate_sequences, embed
 
 # %% auto #0
 __all__ = ['DOMAINS', 'AF_METRICS', 'INTERFACE_METRICS', 'KD_TABLE', 'AF_TABLE', 'SEED_SPLIT_TABLE', 'HELIX_PENALTY',
-           'COMPOSITION', 'GRAMMAR', 'SEQUENCE_FEATURES', 'AF_ALL', 'METRICS', 'PairDataError', 'tile_id',
+           'COMPOSITION', 'GRAMMAR', 'SEQUENCE_FEATURES', 'AF_ALL', 'METRICS', 'SCORE_ONLY', 'PairDataError', 'tile_id',
            'read_kd_table', 'read_af_features', 'minmax_kd', 'build_pairs', 'residue_tokens', 'composition_features',
            'charge_patterning', 'grammar_features', 'add_sequence_features', 'pad_tokens', 'TokenTables',
            'token_tables', 'af_medians', 'impute_af', 'VectorScaler', 'EnhancedFeatureProcessor', 'CrossAttention',
            'CrossAttnConfig', 'masked_mean', 'TFBindingModel', 'TrainConfig', 'affinity_targets', 'censored_mse',
            'binding_loss', 'CrossAttnPredictor', 'tile_batches', 'check_fit_args', 'fit_crossattn', 'crossattn_method',
            'predict_domain_mean', 'predict_iptm', 'predict_af_missing', 'per_domain_sklearn', 'baseline_methods',
-           'grouped_folds', 'cross_validate', 'weighted_spearman', 'tile_bootstrap', 'cv_metrics', 'interval', 'fmt_ci',
-           'summarise', 'paired_difference', 'seed_split_r2']
+           'grouped_folds', 'cross_validate', 'shares_substring', 'same_gene_overlap', 'overlap_split',
+           'weighted_spearman', 'tile_bootstrap', 'cv_metrics', 'interval', 'fmt_ci', 'summarise', 'paired_difference',
+           'inner_auroc', 'nested_selection', 'with_permuted_labels', 'seed_split_r2', 'pair_predictions',
+           'pair_attention', 'plot_attention_map', 'af_metrics', 'tf_explorer']
 
 # %% ../nbs/02_tf_crossattn.ipynb #1fe5b987
 DOMAINS = ("KIX", "NCBD", "TAZ1", "TAZ2")  # the isolated EP300 domains of Table 4, in a fixed order (= domain index)
@@ -65,6 +67,20 @@ def _numeric(t: pd.DataFrame, col: str, what: str, src: str) -> pd.Series:
     _name_rows(t, x.isna() & t[col].notna(), f"{what} is not a number", src, "Variant_ID")
     return x
 
+def _dedupe_tiles(t: pd.DataFrame, value_cols: list[str], src: str) -> pd.DataFrame:
+    "Rows repeating a Variant_ID: exact repeats (sequence and every value) are dropped with a warning; conflicting ones are refused."
+    dup = t["Variant_ID"].duplicated(keep=False)
+    if not dup.any(): return t
+    for vid, g in t[dup].groupby("Variant_ID", sort=False):
+        if differ := [c for c in ["Domain Sequence", *value_cols] if g[c].nunique(dropna=False) > 1]:
+            vals = "; ".join(f"{c}: {' vs '.join(map(str, g[c].tolist()))}" for c in differ[:3])
+            raise PairDataError(f"{src}: tile {vid} appears in {len(g)} rows with different values ({vals}); conflicting duplicates are "
+                                "refused, not resolved (keep one row, or combine the replicates, before reading)")
+    again = t["Variant_ID"].duplicated()
+    warnings.warn(f"{src}: {int(again.sum())} exact repeat row(s) of tile(s) {', '.join(t.loc[again, 'Variant_ID'].astype(str).unique()[:10])} "
+                  "(same sequence, Kd and binder calls) dropped; the first row of each is kept")
+    return t[~again].reset_index(drop=True)
+
 def read_kd_table(path: str | Path | None = None, # Supplementary Table 4 (CSV); None -> the shipped copy
                   domains=DOMAINS, # EP300 domains to keep
                  ) -> pd.DataFrame:
@@ -73,6 +89,7 @@ def read_kd_table(path: str | Path | None = None, # Supplementary Table 4 (CSV);
     t = pd.read_csv(path)
     if unknown := [d for d in domains if d not in DOMAINS]: raise PairDataError(f"unknown domain name(s) {unknown}; known: {', '.join(DOMAINS)}")
     _require_columns(t, ["Variant_ID", "Domain Sequence"] + [f"P300 {d}" for d in domains] + [f"P300 {d} binder" for d in domains], src)
+    t = _dedupe_tiles(t, [f"P300 {d}" for d in domains] + [f"P300 {d} binder" for d in domains], src)   # before the sequence check, which would collapse them silently
     seqs = validate_sequences(zip(t["Variant_ID"].map(tile_id), t["Domain Sequence"]), source=src)
     rows = []
     for d in domains:
@@ -546,6 +563,27 @@ def cross_validate(pairs: pd.DataFrame, methods: dict, # name -> fn(train, test)
             out.append(p.assign(method=name, grouping=by, repeat=r, fold=f, pair=te))
     return pd.concat(out, ignore_index=True).merge(pairs[["tile", "domain", "binder", "ln_kd", "censored"]], left_on="pair", right_index=True)
 
+# %% ../nbs/02_tf_crossattn.ipynb #ea4b1cc7
+def shares_substring(a: str, b: str, k: int = 10) -> bool:
+    "Whether sequences `a` and `b` have a common substring of at least `k` residues."
+    return bool({a[i:i + k] for i in range(len(a) - k + 1)} & {b[i:i + k] for i in range(len(b) - k + 1)})
+
+def same_gene_overlap(pairs: pd.DataFrame, k: int = 10) -> pd.DataFrame:
+    "Every pair of tiles of one gene, and whether the two share a >= k-residue substring."
+    tiles = pairs.drop_duplicates("tile")[["gene", "tile", "tile_seq"]]
+    rows = [(g, a.tile, b.tile, shares_substring(a.tile_seq, b.tile_seq, k))
+            for g, t in tiles.groupby("gene") for i, a in enumerate(t.itertuples()) for b in list(t.itertuples())[i + 1:]]
+    return pd.DataFrame(rows, columns=["gene", "tile_a", "tile_b", "overlap"]).astype({"overlap": bool})
+
+def overlap_split(pairs: pd.DataFrame, overlap: pd.DataFrame, # `same_gene_overlap` of the pairs
+                  by: str = "tile", n_splits: int = 5, n_repeats: int = 1, seed: int = 0) -> int:
+    "Overlapping tile pairs that a fold puts on both sides (one tile in training, the other in test), summed over folds."
+    ov, n = overlap[overlap["overlap"].astype(bool)], 0
+    for _, _, tr, te in grouped_folds(pairs, by, n_splits, n_repeats, seed):
+        a, b = set(pairs.loc[tr, "tile"]), set(pairs.loc[te, "tile"])
+        n += sum((x in a and y in b) or (x in b and y in a) for x, y in zip(ov.tile_a, ov.tile_b))
+    return n
+
 # %% ../nbs/02_tf_crossattn.ipynb #0b74934c
 def _weighted_ranks(x: np.ndarray, W: np.ndarray) -> np.ndarray:
     "Mid-ranks of `x` in the sample where pair i appears W[b, i] times."
@@ -622,6 +660,39 @@ def paired_difference(metrics: pd.DataFrame, method: str, reference: str, metric
     a, b = (m[m.method == x].set_index("domain") for x in (method, reference))
     return pd.DataFrame({d: {"difference": fmt_ci(a.estimate[d] - b.estimate[d], a.draws[d] - b.draws[d])} for d in a.index if d in b.index}).T
 
+# %% ../nbs/02_tf_crossattn.ipynb #4f8a5630
+def inner_auroc(oof: pd.DataFrame) -> pd.DataFrame:
+    "Within-domain binder AUROC of each method over out-of-fold rows (one repeat); NaN where a domain has one class."
+    f = lambda g: roc_auc_score(g.binder, g.p_binder) if g.binder.nunique() == 2 else np.nan
+    return oof.groupby(["method", "domain"], sort=False).apply(f, include_groups=False).unstack("domain")
+
+def nested_selection(pairs: pd.DataFrame, candidates: dict, # name -> CV method; the first listed wins ties
+                     outer_oof: pd.DataFrame, # `cross_validate` of these pairs with the same grouping, folds and seed (holds every candidate)
+                     by: str = "gene", n_splits: int = 5, n_repeats: int = 3, seed: int = 0,
+                     inner_splits: int = 3, # folds of the inner CV on each outer training set
+                     name: str = "nested selection") -> tuple[pd.DataFrame, pd.DataFrame]:
+    "Per outer fold and domain, the candidate with the best inner-CV AUROC on the training pairs; its outer predictions (as `name`) and the choices."
+    rows, choices = [], []
+    for r, f, tr, te in grouped_folds(pairs, by, n_splits, n_repeats, seed):
+        outer = outer_oof[(outer_oof.repeat == r) & (outer_oof.fold == f)]
+        if set(outer.pair) != set(te): raise ValueError(f"nested_selection: outer_oof fold {r}/{f} holds other test pairs than these folds (grouping, n_splits or seed differ)")
+        inner = inner_auroc(cross_validate(pairs.loc[tr], candidates, by, inner_splits, 1, seed + 1000 * (r + 1) + f)).reindex(index=list(candidates))
+        for d in pairs.loc[te, "domain"].unique():
+            au = inner[d] if d in inner else pd.Series(np.nan, index=list(candidates))
+            best = au.idxmax() if au.notna().any() else next(iter(candidates))
+            choices.append({"repeat": r, "fold": f, "domain": d, "chosen": best, **{f"inner AUROC {m}": v for m, v in au.items()}})
+            rows.append(outer[(outer.method == best) & (outer.domain == d)].assign(method=name))
+    return pd.concat(rows, ignore_index=True), pd.DataFrame(choices)
+
+def with_permuted_labels(method, seed: int = 0):
+    "The CV method trained on its training pairs with binder, ln Kd and censoring permuted together: a control that must score at chance."
+    def fit_predict(train, test):
+        perm = np.random.default_rng(seed).permutation(len(train)); cols = ["binder", "ln_kd", "censored", "kd_nM"]
+        shuffled = train.copy()
+        for c in cols: shuffled[c] = train[c].values[perm]   # column by column: keeps each dtype
+        return method(shuffled, test)
+    return fit_predict
+
 # %% ../nbs/02_tf_crossattn.ipynb #1ef5b313
 def seed_split_r2(pairs: pd.DataFrame, methods: dict) -> pd.DataFrame:
     "R² on the seed's min-max Kd label, seed's random pair split (fit on its train + val pairs, score on its 59 test pairs)."
@@ -631,3 +702,86 @@ def seed_split_r2(pairs: pd.DataFrame, methods: dict) -> pd.DataFrame:
             {"method": "domain mean", "r2": r2_score(te["minmax_kd"], dm)}]
     rows += [{"method": name, "r2": r2_score(te["minmax_kd"], fn(tr, te)["pred_affinity"])} for name, fn in methods.items()]
     return pd.DataFrame(rows).assign(protocol="random pair split (seed), min-max Kd, n_test=59")
+
+# %% ../nbs/02_tf_crossattn.ipynb #fb414546
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+# %% ../nbs/02_tf_crossattn.ipynb #a551156c
+SCORE_ONLY = ("ipTM only", "AF missing (indicator alone)", "nested selection")   # methods whose outputs are (or may be, where ipTM was chosen) ranking scores, not P(binder) and ln Kd
+
+def pair_predictions(pairs: pd.DataFrame, # the pair table (tile, domain, kd_nM, ln_kd, binder, censored)
+                     oof: pd.DataFrame, # out-of-fold predictions from `cross_validate` (one row per method, repeat, pair)
+                     tile: str, domain: str, # the pair
+                    ) -> pd.DataFrame:
+    "Measured binding of one tile × domain pair beside each method's out-of-fold binder probability and ln Kd (mean over repeats)."
+    hit = pairs[(pairs.tile == tile) & (pairs.domain == domain)]
+    if hit.empty: raise KeyError(f"no measured pair {tile} × {domain}")
+    r = hit.iloc[0]
+    rows = [{"source": "measured", "binder": int(r.binder), "ln Kd": round(float(r.ln_kd), 3), "Kd (nM)": round(float(r.kd_nM), 1),
+             "note": "at the assay ceiling (censored)" if r.censored else ""}]
+    g = oof[(oof.tile == tile) & (oof.domain == domain)].groupby("method", sort=False)
+    for m, d in g:
+        score = m in SCORE_ONLY    # these give a ranking score, not a probability and ln Kd
+        rows.append({"source": m, "binder": round(float(d.p_binder.mean()), 3), "ln Kd": round(float(d.pred_affinity.mean()), 3),
+                     "Kd (nM)": np.nan if score else round(float(np.exp(d.pred_affinity.mean())), 1),
+                     "note": f"out-of-fold, {d['repeat'].nunique()} repeat(s)" + ("; scores (ranks only), not P(binder) / ln Kd" if score else "")})
+    return pd.DataFrame(rows)
+
+def pair_attention(predictor: CrossAttnPredictor, # a fitted cross-attention model
+                   pair: pd.DataFrame, # one row of the pair table (with its AF metrics and features)
+                   tile_seq: str, domain_seq: str, # residues, to crop the padded attention to
+                  ) -> dict[str, np.ndarray]:
+    "The model's three attention maps for one pair, cropped to real residues: interface and AF queries over the tile, AF query over the domain."
+    out, att = predictor.logits(pair, return_attention=True)
+    crop = {"tile_x_iface": len(tile_seq), "tile_x_af": len(tile_seq), "domain_x_af": len(domain_seq)}
+    res = {k: att[k][0].float().cpu().numpy()[:n] for k, n in crop.items()}
+    res["p_binder"] = float(torch.sigmoid(out[0, 0]))
+    return res
+
+# %% ../nbs/02_tf_crossattn.ipynb #a1fe3bd4
+def plot_attention_map(att: dict, # from `pair_attention`
+                       tile_seq: str, domain_seq: str, title: str = ""):
+    "Heat strips of the three attention maps over the tile's residues (two queries) and the domain's residues (one)."
+    fig, axes = plt.subplots(2, 1, figsize=(11, 2.6), layout="constrained", gridspec_kw=dict(height_ratios=[2, 1]))
+    for ax, rows, seq, names in ((axes[0], [att["tile_x_iface"], att["tile_x_af"]], tile_seq, ["interface query", "AF query"]),
+                                 (axes[1], [att["domain_x_af"]], domain_seq, ["AF query"])):
+        im = ax.imshow(np.vstack(rows), aspect="auto", cmap="magma", interpolation="nearest", vmin=0)
+        ax.set_yticks(range(len(names)), names, fontsize=7)
+        step = 1 if len(seq) <= 90 else 2
+        ax.set_xticks(range(0, len(seq), step), list(seq[::step]), fontsize=5 if step == 1 else 4)
+        fig.colorbar(im, ax=ax, pad=0.01, aspect=10)
+    axes[0].set_title("attention over the tile's residues", fontsize=8, loc="left")
+    axes[1].set_title("attention over the EP300 domain's residues", fontsize=8, loc="left")
+    if title: fig.suptitle(title, fontsize=10)
+    return fig
+
+def af_metrics(pair: pd.Series, # one row of the pair table
+              ) -> pd.DataFrame:
+    "The AlphaFold-Multimer confidence and interface metrics of a pair (empty with a note when it was not modelled)."
+    cols = [c for c in AF_METRICS + INTERFACE_METRICS if c in pair.index]
+    if not pair.get("has_af", 1): return pd.DataFrame({"note": ["no AlphaFold model for this pair (its metrics are imputed in the all-pairs evaluation)"]})
+    return pd.DataFrame({"metric": cols, "value": [pair[c] for c in cols]})
+
+def tf_explorer(pairs: pd.DataFrame, # pairs with measured binding and AF metrics (the primary table)
+                oof: pd.DataFrame, # out-of-fold predictions of the primary evaluation
+                predictor: CrossAttnPredictor | None = None, # a fitted model for the attention maps
+                domain_seqs: dict | None = None, # domain -> residues
+               ) -> widgets.Widget:
+    "Tile and domain dropdowns over `pair_predictions`, `pair_attention`/`plot_attention_map` and `af_metrics`."
+    tiles = sorted(pairs.tile.unique())
+    def show(tile=tiles[0], domain=DOMAINS[0]):
+        hit = pairs[(pairs.tile == tile) & (pairs.domain == domain)]
+        if hit.empty: print(f"{tile} × {domain} was not measured; measured domains of this tile: {sorted(pairs[pairs.tile == tile].domain)}"); return None
+        table = pair_predictions(pairs, oof, tile, domain)
+        if predictor is not None and domain_seqs:
+            att = pair_attention(predictor, hit.iloc[:1], hit.iloc[0].tile_seq, domain_seqs[domain])
+            table = pd.concat([table, pd.DataFrame([{"source": "final model (fitted on all pairs: in-sample)", "binder": round(att["p_binder"], 3), "note": "attention below"}])], ignore_index=True)
+        display(table)
+        if predictor is not None and domain_seqs:
+            fig = plot_attention_map(att, hit.iloc[0].tile_seq, domain_seqs[domain], f"{tile} × {domain}"); display(fig); plt.close(fig)
+        display(af_metrics(hit.iloc[0]))
+        return table
+    return widgets.interactive(show, tile=widgets.Dropdown(options=tiles, description="tile"),
+                               domain=widgets.Dropdown(options=list(DOMAINS), description="domain"))

@@ -37,7 +37,8 @@ __all__ = ['CLASSES', 'MOTIFS', 'PHYSCHEM', 'GROUPS', 'FEATURE_NAMES', 'KNN_GRID
            'TPSPrediction', 'predict_tps', 'build_terpeneminer', 'terpeneminer_published', 'forest_arm',
            'terpeneminer_protocol_data', 'single_class_distribution', 'terpeneminer_folds', 'fold_class_ap',
            'terpeneminer_aggregate', 'paired_comparison', 'kmer_candidates', 'prefiltered_similarity',
-           'metric_by_identity']
+           'metric_by_identity', 'align_to', 'nearest_enzymes', 'class_threshold_table', 'plot_class_pr',
+           'enzyme_report', 'tps_explorer']
 
 # %% ../nbs/01_tps_fusion.ipynb #6b6e946c
 CLASSES = ["mono_pinene", "mono_limonene", "mono_myrcene", "mono_terpinene", "mono_phellandrene", "mono_sabinene",
@@ -1022,3 +1023,127 @@ def metric_by_identity(Y: np.ndarray, calls: np.ndarray, # truth and out-of-fold
         rows.append({"identity": f"{bins[k]:.0%}–{min(bins[k + 1], 1):.0%}", "n": int(m.sum()),
                      "labelled": int((Y[m][:, classes].sum(1) > 0).sum()), "micro_f1": f1})
     return pd.DataFrame(rows)
+
+# %% ../nbs/01_tps_fusion.ipynb #1f2eaef9
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+from sklearn.metrics import precision_recall_curve
+from .embeddings import sequence_identity
+
+# %% ../nbs/01_tps_fusion.ipynb #7d08a09a
+def align_to(query: str, # protein sequence
+             targets: Sequence[str], # reference sequences
+            ) -> tuple[np.ndarray, np.ndarray]:
+    "Smith-Waterman score of `query` against each target divided by the query's self-score (as `nearest_neighbour_arm`), and identity."
+    targets = list(targets)
+    raw = np.zeros(len(targets))
+    for r in pyopal.align(query, pyopal.Database(targets), "BLOSUM62", gap_open=10, gap_extend=1, mode="score"): raw[r.target_index] = r.score
+    self_score = next(iter(pyopal.align(query, pyopal.Database([query]), "BLOSUM62", gap_open=10, gap_extend=1, mode="score"))).score
+    return raw / max(self_score, 1), sequence_identity(query, targets)
+
+def nearest_enzymes(query: str, # protein sequence
+                    ref: pd.DataFrame, # reference enzymes: index = ids, a `sequence` column
+                    labels: np.ndarray, # (len(ref), n_labels) 0/1
+                    names: Sequence[str], # label names, one per column of `labels`
+                    k: int = 5, # neighbours listed
+                    exclude: str | None = None, # an id left out (the query itself, when it is in `ref`)
+                   ) -> pd.DataFrame:
+    "The `k` reference enzymes with the highest normalised alignment score to `query`, with score, identity and their labels."
+    keep = np.asarray(ref.index != exclude) if exclude is not None else np.ones(len(ref), bool)
+    S, I = align_to(query, ref["sequence"][keep].tolist())
+    top = np.argsort(-S, kind="stable")[:k]
+    ids, Yk = ref.index[keep][top], labels[keep][top]
+    return pd.DataFrame({"id": ids, "normalised score": S[top].round(3), "identity": I[top].round(3),
+                         "labels": [", ".join(n for n, y in zip(names, row) if y > 0) or "none" for row in Yk]})
+
+# %% ../nbs/01_tps_fusion.ipynb #540a69e3
+def class_threshold_table(Y: np.ndarray, # (n, n_classes) 0/1 truth
+                          P: np.ndarray, # (n, n_classes) scores
+                          thresholds: Mapping[str, float] | np.ndarray, # per class: name -> threshold, or an array
+                          names: Sequence[str], # class names (columns)
+                         ) -> pd.DataFrame:
+    "Precision, recall and F1 of each class when it is called at its own threshold (classes with no positive: F1 n/a)."
+    th = np.array([thresholds[n] for n in names]) if isinstance(thresholds, Mapping) else np.asarray(thresholds)
+    calls, y = P >= th, Y > 0
+    tp, fp, fn = (calls & y).sum(0), (calls & ~y).sum(0), (~calls & y).sum(0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prec, rec = np.where(tp + fp > 0, tp / (tp + fp), 0.0), np.where(tp + fn > 0, tp / (tp + fn), np.nan)
+        f1 = np.where(y.sum(0) > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), np.nan)
+    return pd.DataFrame({"class": list(names), "threshold": th.round(2), "positives": y.sum(0), "called": calls.sum(0),
+                         "precision": prec.round(3), "recall": rec.round(3), "F1": f1.round(3)})
+
+def plot_class_pr(y: np.ndarray, p: np.ndarray, # one class: truth and scores
+                  threshold: float, name: str = ""):
+    "Precision-recall curve of one class with the point its threshold reaches."
+    fig, ax = plt.subplots(figsize=(4.2, 3.2), layout="constrained")
+    if y.sum():
+        prec, rec, _ = precision_recall_curve(y, p); ax.plot(rec, prec, lw=1.2)
+        call = p >= threshold; tp = (call & (y > 0)).sum()
+        ax.plot(tp / y.sum(), tp / call.sum() if call.any() else 1.0, "o", c="C3", mec="k", label=f"threshold {threshold:.2f}")
+        ax.legend(fontsize=7)
+    else: ax.text(0.5, 0.5, "no positive of this class", ha="center")
+    ax.set(xlabel="recall", ylabel="precision", title=f"{name} (out-of-fold)", xlim=(-0.02, 1.02), ylim=(0, 1.05))
+    ax.title.set_fontsize(9)
+    return fig
+
+# %% ../nbs/01_tps_fusion.ipynb #4c286744
+def enzyme_report(seq: str, # the query sequence
+                  data: pd.DataFrame, Y: np.ndarray, # reference enzymes (index = ids, `sequence`) and their product-class labels
+                  checkpoint: str | Path | None = None, # fusion checkpoint (None: that arm is skipped)
+                  substrates: pd.DataFrame | None = None, # TerpeneMiner enzymes with 0/1 substrate columns
+                  sid: str | None = None, # the query's id when it is one of `data` (left out of its neighbours; its labels shown)
+                  store=None, k: int = 5,
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "Every runnable arm's prediction for one sequence (a table) and its `k` nearest reference enzymes."
+    names, out = CLASSES[:Y.shape[1]], {}
+    if checkpoint is not None:
+        pr = predict_tps({"query": seq}, checkpoint, store=store)
+        p, c = pr.probabilities.iloc[0], pr.calls.iloc[0]
+        out["fusion model (checkpoint" + (", in-sample: this enzyme was in its training data)" if sid else ")")] = \
+            ", ".join(f"{n} ({p[n]:.2f})" for n in p.sort_values(ascending=False).index if c[n]) or f"no class called (top: {p.idxmax()} {p.max():.2f})"
+    nn_t = nearest_enzymes(seq, data, Y, names, k=k, exclude=sid)
+    out["nearest neighbour (Smith-Waterman), product classes"] = f"{nn_t['labels'][0]} (from {nn_t['id'][0]}, identity {nn_t['identity'][0]:.2f})"
+    if substrates is not None:
+        subs = [c for c in substrates.columns if c not in ("sequence", "uniprot_ids")]
+        ns = nearest_enzymes(seq, substrates, substrates[subs].to_numpy(), subs, k=1, exclude=sid if sid in substrates.index else None)
+        out["nearest neighbour (Smith-Waterman), substrate (TerpeneMiner)"] = f"{ns['labels'][0]} (from {ns['id'][0]}, identity {ns['identity'][0]:.2f})"
+    if sid is not None: out["measured (TS-GSD)"] = ", ".join(n for n, y in zip(names, Y[data.index.get_loc(sid)]) if y) or "none"
+    return pd.DataFrame({"predictor": list(out), "prediction": list(out.values())}), nn_t
+
+def tps_explorer(data: pd.DataFrame, # enzymes: index = ids, a `sequence` column (the reference for neighbours)
+                 Y: np.ndarray, # their product-class labels
+                 checkpoint: str | Path | None = None, # a `fit_tps_model` checkpoint for the fusion arm (None: skipped)
+                 substrates: pd.DataFrame | None = None, # TerpeneMiner enzymes: a `sequence` column and one 0/1 column per substrate
+                 oof: tuple[np.ndarray, np.ndarray] | None = None, # (Y, out-of-fold scores) of an arm, for the threshold tab
+                 thresholds: np.ndarray | None = None, # initial per-class thresholds for that tab
+                 store=None, # embedding store for the fusion arm
+                ) -> widgets.Widget:
+    "An enzyme tab (pick or paste -> `enzyme_report`) and, with `oof`, a per-class threshold tab over `class_threshold_table`."
+    names = CLASSES[:Y.shape[1]]
+    def show_enzyme(enzyme=data.index[0], sequence=""):
+        q = sequence.strip()
+        seq, sid = (validate_sequences({"pasted": q}, "pasted sequence")["pasted"], None) if q else (data.at[enzyme, "sequence"], enzyme)
+        table, neighbours = enzyme_report(seq, data, Y, checkpoint, substrates, sid, store)
+        display(table); display(neighbours)
+        return table
+    enzyme = widgets.interactive(show_enzyme, enzyme=widgets.Dropdown(options=list(data.index), description="enzyme"),
+                                 sequence=widgets.Textarea(value="", description="or paste", placeholder="a protein sequence (overrides the pick)",
+                                                           layout=widgets.Layout(width="40em", height="5em")))
+    if oof is None: return enzyme
+    Yo, Po = oof
+    current = dict(zip(names, thresholds if thresholds is not None else np.full(len(names), 0.5)))
+    scorable = [n for n, s in zip(names, Yo.sum(0)) if s > 0]
+    def show_thresholds(cls=scorable[0], threshold=float(current[scorable[0]])):
+        current[cls] = threshold
+        table = class_threshold_table(Yo, Po, current, names)
+        i = names.index(cls)
+        fig = plot_class_pr(Yo[:, i], Po[:, i], threshold, cls); display(fig); plt.close(fig)
+        print(f"macro-F1 over the {table.F1.notna().sum()} classes with positives: {table.F1.mean():.3f}")
+        display(table[table.positives > 0])
+        return table
+    cls_w = widgets.Dropdown(options=scorable, description="class")
+    thr_w = widgets.FloatSlider(value=float(current[scorable[0]]), min=0.0, max=1.0, step=0.01, description="threshold")
+    cls_w.observe(lambda ch: setattr(thr_w, "value", float(current[ch["new"]])), "value")   # each class keeps its own threshold
+    thr = widgets.interactive(show_thresholds, cls=cls_w, threshold=thr_w)
+    return widgets.Tab([enzyme, thr], titles=("enzyme", "per-class thresholds"))

@@ -4,18 +4,19 @@
 
 # %% ../nbs/05_utils.ipynb #030f37c1
 from __future__ import annotations
-import os, sys, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
+import os, sys, ast, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
 from pathlib import Path
 from typing import Any
 import numpy as np, torch
 from tqdm.std import tqdm
 
 # %% auto #0
-__all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'get_device', 'is_headless', 'progress', 'atomic_write',
-           'save_json', 'ConfigMismatch', 'UnsafeCheckpoint', 'config_diff', 'torch_load_safe', 'save_checkpoint',
-           'load_checkpoint', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision', 'render_results_md',
-           'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli', 'tie_groups', 'weighted_auroc',
-           'weighted_ap']
+__all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'get_device', 'papermill_params', 'is_headless', 'progress',
+           'atomic_write', 'save_json', 'ConfigMismatch', 'UnsafeCheckpoint', 'config_diff', 'torch_load_safe',
+           'save_checkpoint', 'load_checkpoint', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision',
+           'render_results_md', 'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli', 'dist_world',
+           'all_reduce_sum', 'all_reduce_', 'epoch_seed', 'rank_share', 'ddp_wrap', 'sync_context', 'StopRequest',
+           'tie_groups', 'weighted_auroc', 'weighted_ap']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
@@ -56,9 +57,23 @@ def get_device(device: str = "auto" # "auto" picks CUDA when present, else CPU
     return torch.device(device)
 
 # %% ../nbs/05_utils.ipynb #0967cc15
+def papermill_params() -> set[str]:
+    "The parameters papermill set in this kernel (the names its injected `# Parameters` cell assigns); empty outside papermill."
+    ip = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    for src in reversed(ip.user_ns.get("In", []) if ip is not None else []):
+        if isinstance(src, str) and src.startswith("# Parameters\n"):   # papermill's marker for the cell it injects
+            return {t.id for n in ast.parse(src).body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+    return set()
+
 def is_headless() -> bool:
-    "True under `protnb_run`/papermill or CI, where nobody watches a bar redraw."
-    return os.environ.get("PROTNB_HEADLESS", "0") not in ("", "0") or bool(os.environ.get("CI")) or bool(os.environ.get("IN_TEST"))
+    "True under `protnb_run`, papermill, `nbdev_test` or CI, where nobody watches a bar redraw."
+    return (os.environ.get("PROTNB_HEADLESS", "0") not in ("", "0") or bool(os.environ.get("CI")) or bool(os.environ.get("IN_TEST"))
+            or bool(papermill_params()))
+
+def _in_jupyter() -> bool:
+    "True inside a Jupyter kernel with a front end (JupyterLab, Notebook, Colab, VS Code), where a bar can be a widget."
+    ip = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return ip is not None and "IPKernelApp" in getattr(ip, "config", {})   # tqdm.auto's test; nbdev_test's shell has no kernel app
 
 class _Bar(tqdm):
     "tqdm's text bar that leaves the final line to `close`, so a log shows 100% once."
@@ -66,8 +81,15 @@ class _Bar(tqdm):
         if self.total is not None and self.n + n >= self.total: self.mininterval = float("inf")   # no refresh: close() prints it
         return super().update(n)
 
-def progress(it=None, **kwargs):
-    "A plain-text tqdm bar: the cell's output in Jupyter, stderr in a terminal, a line a minute when headless."
+def progress(it=None, # an iterable to wrap, or None with `total=` and `update`
+             **kwargs # tqdm's options (desc, total, leave, file, ...); `file=` always gives a text bar
+            ):
+    "A tqdm bar: a widget in Jupyter, text on stderr on a console, a line a minute under protnb_run, papermill, nbdev_test or CI."
+    if "file" not in kwargs and _in_jupyter() and not is_headless():
+        try:
+            from tqdm.notebook import tqdm as tqdm_widget
+            return tqdm_widget(it, **kwargs)
+        except ImportError: pass   # no ipywidgets: a text bar
     in_kernel = "ipykernel" in sys.modules
     base = {"file": sys.stdout if in_kernel else sys.stderr, "dynamic_ncols": not in_kernel}
     if is_headless(): base = {"file": sys.stdout if in_kernel else sys.stderr, "mininterval": 60, "ascii": True}
@@ -323,6 +345,63 @@ def run_cli(main, # `main(argv)` does the work; it raises on failure
         print(f"{prog}: error: {e}" + ("" if known else f" ({type(e).__name__}; --debug shows the traceback)"), file=sys.stderr)
         return 1
     return 0
+
+# %% ../nbs/05_utils.ipynb #d1a0c002
+import signal
+
+def dist_world() -> tuple[int, int]:
+    "`(rank, world_size)` of the joined process group (see `protnb.embeddings.distributed`); `(0, 1)` without one."
+    import torch.distributed as dist
+    return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
+
+def all_reduce_sum(*values: float, # numbers to sum over the ranks
+                   device="cpu" # where the reduction runs (a CUDA device under NCCL)
+                  ) -> list[float]:
+    "Each value summed over all ranks, in float64; the values themselves without a process group."
+    if dist_world()[1] == 1: return [float(v) for v in values]
+    import torch.distributed as dist
+    t = torch.tensor(values, dtype=torch.float64, device=device); dist.all_reduce(t)
+    return t.tolist()
+
+def all_reduce_(t: torch.Tensor # on the rank's device (a GPU under NCCL)
+               ) -> torch.Tensor:
+    "Sum `t` over all ranks in place and return it; `t` itself without a process group."
+    if dist_world()[1] > 1:
+        import torch.distributed as dist; dist.all_reduce(t)
+    return t
+
+def epoch_seed(seed: int, # the run's seed
+               epoch: int # 0-based epoch
+              ) -> int:
+    "The seed of one epoch's batch order and masks: the same on every rank, a fresh stream each epoch (`set_epoch` semantics)."
+    return int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0])
+
+def rank_share(batch: torch.Tensor, # the global batch (item numbers), identical on every rank
+               rank: int, world_size: int) -> tuple[torch.Tensor, float]:
+    "This rank's contiguous share of a global batch and its weight; an empty share is the batch's first item with weight 0."
+    part = batch.tensor_split(world_size)[rank]
+    return (part, 1.0) if len(part) else (batch[:1], 0.0)   # DDP needs every rank in every backward
+
+def ddp_wrap(model: torch.nn.Module, device) -> torch.nn.Module:
+    "`model` in `DistributedDataParallel` inside a process group (its trainable parameters kept in sync); `model` itself alone."
+    if dist_world()[1] == 1: return model
+    from torch.nn.parallel import DistributedDataParallel
+    dev = torch.device(device)
+    return DistributedDataParallel(model, device_ids=[dev.index] if dev.type == "cuda" else None)
+
+def sync_context(model: torch.nn.Module, sync: bool):
+    "`model.no_sync()` for a micro-batch that must not all-reduce its gradients yet; a no-op for the last one and without DDP."
+    return contextlib.nullcontext() if sync or not hasattr(model, "no_sync") else model.no_sync()
+
+class StopRequest:
+    "`with StopRequest() as stop:` turns SIGTERM into a flag (`stop.flag`) the loop checks between steps, so it can save and exit."
+    def __init__(self): self.flag, self._before = False, None
+    def _set(self, signum, frame): self.flag = True
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread(): self._before = signal.signal(signal.SIGTERM, self._set)
+        return self
+    def __exit__(self, *exc):
+        if self._before is not None: signal.signal(signal.SIGTERM, self._before)
 
 # %% ../nbs/05_utils.ipynb #b2c3d4e5
 def tie_groups(s: np.ndarray):

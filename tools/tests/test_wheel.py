@@ -3,10 +3,12 @@ directory, relative paths land in that directory, and the dataset readers ask fo
 installed console script `protnb_embed` exits 0 on success and 1 on a bad record.
 
 Builds a wheel from a copy of the package files (so nothing is written into the repository), installs it with --no-deps
-into a temporary venv that sees this interpreter's packages (torch, fair-esm, ...), and runs a script there from an empty
-folder with no PYTHONPATH. Usage: python tools/tests/test_wheel.py
+into a temporary venv that sees the packages of the interpreter running this test (torch, fair-esm, ...), and runs a script
+there from an empty folder with no PYTHONPATH. That interpreter may itself be a venv: `--system-site-packages` would then
+give the temporary venv the packages of the Python the user's venv was made from, not the user's venv, so the temporary
+venv gets a .pth file that adds this interpreter's site directories instead. Usage: python tools/tests/test_wheel.py
 """
-import os, sys, shutil, subprocess, tempfile, textwrap
+import os, sys, site, shutil, sysconfig, subprocess, tempfile, textwrap
 from pathlib import Path
 
 root = Path(__file__).resolve().parents[2]
@@ -25,6 +27,17 @@ SCRIPT = textwrap.dedent('''
     print("wheel ok:", protnb.__version__, protnb.__file__)
 ''')
 
+def site_dirs() -> list[str]:
+    "The site directories of the interpreter running this test (its venv's, the system's if that venv includes them, the user's)."
+    dirs = [p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages")) and os.path.isdir(p)]
+    return list(dict.fromkeys(dirs + [sysconfig.get_paths()["purelib"]]))
+
+def see_these_packages(venv: Path):
+    "Make `venv` import this interpreter's packages after its own (site.addsitedir also runs their .pth files)."
+    py = venv/"bin"/"python"
+    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "_protnb_test_parent.pth").write_text(f"import site; list(map(site.addsitedir, {site_dirs()!r}))\n")
+
 def main():
     with tempfile.TemporaryDirectory(prefix="protnb-wheel-") as d:
         d = Path(d); src = d/"src"; src.mkdir()
@@ -35,7 +48,8 @@ def main():
         r = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(d/"dist"), str(src)], **pip)
         assert r.returncode == 0, r.stderr[-3000:]
         wheel = next((d/"dist").glob("protnb-*.whl"))
-        subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(d/"venv")], check=True, **pip)
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(d/"venv")], check=True, **pip)
+        see_these_packages(d/"venv")
         py = d/"venv"/"bin"/"python"
         r = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps", "--no-index", str(wheel)], **pip)
         if r.returncode:   # pip < 22.3 has no --python: use the venv's own pip through ensurepip

@@ -1,0 +1,180 @@
+"""Data-parallel training checks: 03's `pretrain_mae` and 04's `train_ppi` on 2 gloo CPU processes equal one process.
+
+Launched with torchrun from this plain script (never from a kernel). Tiny models on synthetic patches, seconds each.
+
+1. One step's loss and gradients equal one process on the same global batch (allclose 1e-6), with unequal shares (3 and 2
+   proteins) and with a batch smaller than the world (a share with weight 0). After 12 steps (3 epochs; the last batch of
+   each is 6 proteins) the parameters equal one process running the same micro-batches (`accum_steps=2`: the ranks' shares)
+   to 1e-6, are identical on both ranks, and the logged losses equal plain one-process training to 1e-5. (Parameters of a
+   plain one-process run differ by up to ~1e-4: AdamW divides each gradient by its own magnitude, so parameters whose true
+   gradient is zero, such as biases feeding a LayerNorm, step by the learning rate on rounding noise that depends on
+   the matrix shapes; the loss does not see them.)
+2. Each training protein is seen exactly once per epoch over both ranks; the order changes with the epoch.
+3. Accumulating 2 micro-batches per rank under `no_sync`: one step's gradients equal one large batch (1e-6); 3 epochs
+   log the same losses (1e-5).
+4. Only rank 0 writes: one checkpoint and one metrics file in the run folder, no temporary file.
+5. Rank 1 is killed mid-epoch (`os._exit`, like a crash) after a step checkpoint; the same command resumes and ends equal
+   to the uninterrupted run; the mid-epoch checkpoint also resumes in one process (another world size) to the same end.
+6. `train_ppi` on 2 processes equals one process (validation AUROC history, parameters).
+Exits non-zero on failure. Usage: python tools/tests/test_distributed_train.py
+"""
+import os, sys, json, shutil, subprocess, tempfile
+from pathlib import Path
+
+root = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(root))   # test this checkout, not whatever protnb is installed
+CHILD_ENV = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
+KILL_AT = 5                      # rank 1 dies after this many steps (mid-epoch 2 of 3: 4 steps per epoch)
+
+def synthetic():
+    "A bank of 36 synthetic proteins (four families), 30 for training, and a pair table whose label depends on the patches."
+    import numpy as np, pandas as pd
+    from protnb.mae_pretrain import PatchBank
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(4, 8)).astype(np.float32)
+    emb = {f"S{k}": (base[k % 4] + 0.3 * rng.normal(size=(2 + k % 7, 8))).astype(np.float32) for k in range(36)}
+    ids = list(emb); proto = {i: emb[i].mean(0) for i in ids}
+    pairs = pd.DataFrame([(a, b) for k, a in enumerate(ids) for b in ids[k + 1:]], columns=["a", "b"])
+    pairs["label"] = [int(proto[a][0] + proto[b][0] > 0) for a, b in zip(pairs.a, pairs.b)]
+    return PatchBank(emb), ids, pairs.iloc[::7].reset_index(drop=True), pairs.iloc[3::11].reset_index(drop=True)
+
+def configs(**kw):
+    from protnb.mae_pretrain import MAEConfig, PretrainConfig
+    return MAEConfig.of_size("tiny", d_in=8, esm_model="synthetic"), PretrainConfig(**{**dict(epochs=3, batch_size=8, lr=3e-3, warmup_frac=0.1), **kw})
+
+def flat(model):
+    import torch
+    return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+def step_grads(world_batch_rows, tcfg, accum=1):
+    "Loss and gradients of one step on the given global batch (on this rank's share, reduced by DDP)."
+    import torch
+    from protnb.mae_pretrain import MaskedAutoencoder, mae_step
+    from protnb.utils import ddp_wrap, all_reduce_sum, set_seed
+    bank, ids, _, _ = synthetic(); cfg, tcfg = configs(accum_steps=accum)
+    set_seed(0); model = MaskedAutoencoder(cfg); net = ddp_wrap(model, "cpu")
+    e, c = mae_step(net, model, bank, world_batch_rows, tcfg, torch.Generator().manual_seed(5), "cpu")
+    return all_reduce_sum(e)[0] / c, torch.cat([p.grad.flatten() for p in model.parameters()])
+
+def ppi_run(run_dir, accum=1):
+    from dataclasses import replace
+    from protnb.mae_pretrain import MAEConfig
+    from protnb.ppi_v5 import PPIClassifier, PPIConfig, V5_SIZES, TrainConfig, train_ppi
+    from protnb.utils import set_seed
+    bank, ids, train, val = synthetic()
+    set_seed(0)
+    model = PPIClassifier(PPIConfig(encoder=MAEConfig.of_size("tiny", d_in=8, esm_model="synthetic"), **V5_SIZES["tiny"], dropout=0.0, freeze_encoder=False))
+    res = train_ppi(model, bank, train, val, TrainConfig(epochs=2, batch_size=16, max_lr=1e-2, patience=5, accum_steps=accum), run_dir, "syn", device="cpu")
+    return model, res
+
+def worker(out):
+    "One torchrun rank: every check that needs two processes; writes what the parent compares under `out/rank<r>`."
+    import torch, torch.distributed as dist
+    from protnb.embeddings import distributed
+    from protnb.mae_pretrain import pretrain_mae, length_bucketed_batches
+    from protnb.utils import epoch_seed, rank_share
+    out = Path(out)
+    with distributed("cpu") as (rank, world, dev):
+        bank, ids, _, _ = synthetic(); cfg, tcfg = configs()
+        rec = {}
+        rows = bank.rows(ids[:30])
+        for name, b, acc in (("grad", torch.tensor([0, 5, 9, 13, 2]), 1), ("grad1", torch.tensor([7]), 1), ("grad_acc", torch.tensor([0, 5, 9, 13, 2, 4, 8]), 2)):
+            rec[f"{name}_loss"], rec[name] = step_grads(rows[b], tcfg, acc)   # 3/2 shares; 1/0 (weight 0); 2+2/2+1 micro-batches
+        seen = []   # which proteins this rank trains on, per epoch
+        for epoch in range(3):
+            g = torch.Generator().manual_seed(epoch_seed(tcfg.seed, epoch))
+            seen.append([r for b in length_bucketed_batches(bank.lengths[rows], tcfg.batch_size, g)
+                         for r, w in zip(*(lambda s: (s[0].tolist(), [s[1]] * len(s[0])))(rank_share(rows[b], rank, world))) if w])
+        rec["seen"] = seen
+        model, hist = pretrain_mae(bank, ids[:30], ids[30:], cfg, tcfg, out/"mae", device="cpu")
+        rec["mae"], rec["mae_hist"] = flat(model), hist
+        model, hist = pretrain_mae(bank, ids[:30], ids[30:], cfg, configs(accum_steps=2)[1], out/"mae_acc", device="cpu")
+        rec["mae_acc_hist"] = hist
+        model, res = ppi_run(out/"ppi")
+        rec["ppi"], rec["ppi_hist"] = flat(model), res["history"]
+        torch.save(rec, out/f"rank{rank}.pt")
+
+def crash_worker(run_dir, kill):
+    "Pretraining with a checkpoint every step; with `kill`, rank 1 dies after KILL_AT steps (their checkpoint written)."
+    import protnb.mae_pretrain as M
+    from protnb.embeddings import distributed
+    step, n = M.mae_step, [0]
+    def dying_step(*a, **kw):
+        if kill == "1" and os.environ["RANK"] == "1" and n[0] == KILL_AT:
+            import time; time.sleep(0.5)   # rank 0 saves right after the step's all-reduce; then die like a killed process
+            os._exit(17)
+        n[0] += 1; return step(*a, **kw)
+    M.mae_step = dying_step
+    with distributed("cpu"):
+        bank, ids, _, _ = synthetic(); cfg, tcfg = configs(ckpt_every=1)
+        model, hist = M.pretrain_mae(bank, ids[:30], ids[30:], cfg, tcfg, run_dir, device="cpu")
+        import torch; torch.save({"mae": flat(model), "hist": hist}, Path(run_dir)/f"../resumed{os.environ['RANK']}.pt")
+
+def torchrun(*args, n=2):
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(n), __file__, *map(str, args)]
+    return subprocess.run(cmd, cwd=root, env=CHILD_ENV, capture_output=True, text=True, timeout=600)
+
+def main():
+    import torch
+    from protnb.mae_pretrain import pretrain_mae, load_checkpoint
+    from protnb.utils import set_seed
+    torch.set_num_threads(1)
+    tmp = Path(tempfile.mkdtemp(prefix="protnb-ddp-"))
+    try:
+        r = torchrun("--worker", tmp)
+        assert r.returncode == 0, f"2-process run failed:\n{r.stdout[-3000:]}\n{r.stderr[-5000:]}"
+        r0, r1 = (torch.load(tmp/f"rank{k}.pt", weights_only=False) for k in (0, 1))
+        bank, ids, train, val = synthetic(); cfg, tcfg = configs()
+        rows = bank.rows(ids[:30])
+        # 1. one step: loss and gradients; then parameters and losses after 3 epochs
+        for name, b in (("grad", torch.tensor([0, 5, 9, 13, 2])), ("grad1", torch.tensor([7])), ("grad_acc", torch.tensor([0, 5, 9, 13, 2, 4, 8]))):
+            loss1, grad1 = step_grads(rows[b], tcfg)
+            assert abs(r0[f"{name}_loss"] - loss1) < 1e-6, (name, r0[f"{name}_loss"], loss1)
+            for rr in (r0, r1): assert torch.allclose(rr[name], grad1, atol=1e-6), (name, (rr[name] - grad1).abs().max())
+        same, _ = pretrain_mae(bank, ids[:30], ids[30:], cfg, configs(accum_steps=2)[1], tmp/"same", device="cpu")
+        same = flat(same)
+        _, hist = pretrain_mae(bank, ids[:30], ids[30:], cfg, tcfg, tmp/"ref", device="cpu")
+        assert torch.equal(r0["mae"], r1["mae"]), "ranks disagree on the MAE parameters"
+        assert torch.allclose(r0["mae"], same, atol=1e-6), f"2 processes vs 1: max |dparam| {(r0['mae'] - same).abs().max():.2e}"
+        for h2 in (r0["mae_hist"], r0["mae_acc_hist"]):   # 3. accumulation under no_sync, over 3 epochs
+            for a, b in zip(h2, hist, strict=True):
+                for k in ("train_loss", "val_mae_loss", "lr"): assert abs(a[k] - b[k]) < 1e-5, (k, a, b)
+        # 2. coverage and order
+        for epoch in range(3):
+            both = r0["seen"][epoch] + r1["seen"][epoch]
+            assert sorted(both) == sorted(rows.tolist()), f"epoch {epoch}: proteins seen {len(both)}, unique {len(set(both))}, expected 30"
+        assert r0["seen"][0] != r0["seen"][1] != r0["seen"][2], "the batch order does not change with the epoch"
+        # 4. rank-0-only side effects
+        for sub, files in (("mae", {"mae_last.safetensors", "metrics.jsonl"}), ("ppi", {"syn_best.safetensors", "metrics.jsonl"})):
+            got = {p.name for p in (tmp/sub).iterdir()}
+            assert got == files, f"{sub}: {sorted(got)}"
+            lines = (tmp/sub/"metrics.jsonl").read_text().splitlines()
+            assert len(lines) == (3 if sub == "mae" else 2), f"{sub}: {len(lines)} metric lines (one per epoch from rank 0 only)"
+        # 6. PPI
+        model, res = ppi_run(tmp/"ppi_ref", accum=2)
+        assert torch.equal(r0["ppi"], r1["ppi"]) and torch.allclose(r0["ppi"], flat(model), atol=1e-6), (r0["ppi"] - flat(model)).abs().max()
+        _, res = ppi_run(tmp/"ppi_ref1")
+        for a, b in zip(r0["ppi_hist"], res["history"], strict=True): assert abs(a["val_auroc"] - b["val_auroc"]) < 1e-5 and abs(a["train_loss"] - b["train_loss"]) < 1e-5, (a, b)
+        # 5. kill one rank mid-epoch, resume with the same command; and the same checkpoint in one process
+        run = tmp/"crash"/"run"
+        r = torchrun("--crash-worker", run, 1)
+        assert r.returncode != 0, "the crashed run should fail"
+        ck = load_checkpoint(run/"mae_last.safetensors")
+        assert (ck["epoch"], ck["step"]) == (1, KILL_AT - 4), f"checkpoint at epoch {ck['epoch']} step {ck['step']}"
+        shutil.copytree(run, tmp/"crash"/"one")
+        r = torchrun("--crash-worker", run, 0)
+        assert r.returncode == 0, f"resume failed:\n{r.stderr[-5000:]}"
+        assert "resuming from" in r.stdout and "at epoch 2, step 1" in r.stdout, r.stdout
+        res = torch.load(tmp/"crash"/"resumed0.pt", weights_only=False)
+        assert torch.allclose(res["mae"], r0["mae"], atol=1e-6), f"resumed vs uninterrupted: {(res['mae'] - r0['mae']).abs().max():.2e}"
+        assert [h["train_loss"] for h in res["hist"]] == [h["train_loss"] for h in r0["mae_hist"]], (res["hist"], r0["mae_hist"])
+        one, _ = pretrain_mae(bank, ids[:30], ids[30:], *configs(ckpt_every=1, accum_steps=2), tmp/"crash"/"one", device="cpu")   # 2 -> 1 process
+        assert torch.allclose(flat(one), r0["mae"], atol=1e-6), f"resumed in 1 process: {(flat(one) - r0['mae']).abs().max():.2e}"
+        assert not list(tmp.rglob("*.tmp")), list(tmp.rglob("*.tmp"))
+        print("distributed training: 2 processes equal 1 (step, 3 epochs, accumulation, PPI), coverage, rank-0 writes, kill and resume: ok")
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--worker": worker(sys.argv[2])
+    elif len(sys.argv) > 2 and sys.argv[1] == "--crash-worker": crash_worker(sys.argv[2], sys.argv[3])
+    else: main()
