@@ -1100,14 +1100,14 @@ def enzyme_report(seq: str, # the query sequence
     if checkpoint is not None:
         pr = predict_tps({"query": seq}, checkpoint, store=store)
         p, c = pr.probabilities.iloc[0], pr.calls.iloc[0]
-        out["fusion model (checkpoint" + (", in-sample: this enzyme was in its training data)" if sid else ")")] = \
+        out["fusion model" + (" (in-sample: trained on this enzyme)" if sid else "")] = \
             ", ".join(f"{n} ({p[n]:.2f})" for n in p.sort_values(ascending=False).index if c[n]) or f"no class called (top: {p.idxmax()} {p.max():.2f})"
     nn_t = nearest_enzymes(seq, data, Y, names, k=k, exclude=sid)
-    out["nearest neighbour (Smith-Waterman), product classes"] = f"{nn_t['labels'][0]} (from {nn_t['id'][0]}, identity {nn_t['identity'][0]:.2f})"
+    out["nearest neighbour: product classes"] = f"{nn_t['labels'][0]} (from {nn_t['id'][0]}, identity {nn_t['identity'][0]:.2f})"
     if substrates is not None:
         subs = [c for c in substrates.columns if c not in ("sequence", "uniprot_ids")]
         ns = nearest_enzymes(seq, substrates, substrates[subs].to_numpy(), subs, k=1, exclude=sid if sid in substrates.index else None)
-        out["nearest neighbour (Smith-Waterman), substrate (TerpeneMiner)"] = f"{ns['labels'][0]} (from {ns['id'][0]}, identity {ns['identity'][0]:.2f})"
+        out["nearest neighbour: substrate (TerpeneMiner)"] = f"{ns['labels'][0]} (from {ns['id'][0]}, identity {ns['identity'][0]:.2f})"
     if sid is not None: out["measured (TS-GSD)"] = ", ".join(n for n, y in zip(names, Y[data.index.get_loc(sid)]) if y) or "none"
     return pd.DataFrame({"predictor": list(out), "prediction": list(out.values())}), nn_t
 
@@ -1125,7 +1125,8 @@ def tps_explorer(data: pd.DataFrame, # enzymes: index = ids, a `sequence` column
         q = sequence.strip()
         seq, sid = (validate_sequences({"pasted": q}, "pasted sequence")["pasted"], None) if q else (data.at[enzyme, "sequence"], enzyme)
         table, neighbours = enzyme_report(seq, data, Y, checkpoint, substrates, sid, store)
-        display(table); display(neighbours)
+        with pd.option_context("display.max_colwidth", None): display(table)
+        display(neighbours)
         return table
     enzyme = widgets.interactive(show_enzyme, enzyme=widgets.Dropdown(options=list(data.index), description="enzyme"),
                                  sequence=widgets.Textarea(value="", description="or paste", placeholder="a protein sequence (overrides the pick)",
