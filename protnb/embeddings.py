@@ -21,13 +21,13 @@ from .store import *
 from .store import _StoreWriter, _Claims, _embed_claimed   # used by `embed` (names kept importable from protnb.embeddings)
 
 # %% auto #0
-__all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'ESM_CHECKPOINT_GLOBALS', 'PRECISIONS',
-           'ENGINES', 'POOLS', 'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM',
-           'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny', 'window_starts',
-           'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'bf16_support',
-           'bf16_speedup', 'resolve_precision', 'pool_residues', 'Embeddings', 'embed', 'distributed', 'sigterm_exits',
-           'embed_parser', 'embed_main', 'embed_cli', 'embedding_map', 'cosine_neighbours', 'sequence_identity',
-           'neighbour_table', 'plot_embedding_map', 'store_summary', 'embedding_explorer']
+__all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'ESM_CHECKPOINT_GLOBALS', 'ROW_BUCKET',
+           'PRECISIONS', 'ENGINES', 'POOLS', 'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences',
+           'LoadedESM', 'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny',
+           'window_starts', 'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward',
+           'bf16_support', 'bf16_speedup', 'resolve_precision', 'pool_residues', 'Embeddings', 'embed', 'distributed',
+           'sigterm_exits', 'embed_parser', 'embed_main', 'embed_cli', 'embedding_map', 'cosine_neighbours',
+           'sequence_identity', 'neighbour_table', 'plot_embedding_map', 'store_summary', 'embedding_explorer']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 import unicodedata
@@ -385,20 +385,32 @@ def _attend(qkv: torch.Tensor, p: _Packing) -> torch.Tensor:
     o = F.scaled_dot_product_attention(q, k, v, attn_mask=mask).transpose(1, 2).reshape(B * T, *qkv.shape[2:])
     return o if N == B * T else o.index_select(0, p.idx)
 
+ROW_BUCKET = 256   # reduced-precision CPU matmuls see a multiple of this many rows
+
+def _linear(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    "`F.linear`, with the rows padded up to a multiple of `ROW_BUCKET` under reduced-precision autocast on a CPU."
+    # There F.linear runs on oneDNN, and both oneDNN's primitive cache and ideep's LRU cache keep an entry per distinct
+    # matmul shape (up to 1,024 each, ~2.45 MB per distinct row count at 8M). Packed batches have a new row count nearly
+    # every time, so those caches grew with the run (per-residue peak RSS 497 -> 868 MiB from 500 to 2,000 proteins);
+    # with rows in buckets of 256 there are at most max_tokens/256 shapes per layer, and padding costs < 256 rows of work.
+    n = x.shape[0]
+    if x.device.type != "cpu" or not torch.is_autocast_enabled("cpu") or n % ROW_BUCKET == 0: return F.linear(x, w, b)
+    return F.linear(torch.cat([x, x.new_zeros(-n % ROW_BUCKET, x.shape[1])]), w, b)[:n]
+
 def _attention_block(lyr, x, cos, sin, p: _Packing, heads: int):
     "x + out_proj(attention(LN(x))) on packed tokens, with fused QKV and rotary positions."
     a, D = lyr.self_attn, x.shape[-1]
     w = torch.cat([a.q_proj.weight, a.k_proj.weight, a.v_proj.weight])
     b = torch.cat([a.q_proj.bias, a.k_proj.bias, a.v_proj.bias])
-    qkv = F.linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads)
+    qkv = _linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads)
     if x.device.type == "cpu": qkv = qkv.float()   # CPU attention kernels are no faster in bfloat16, so attend in float32
     qkv[:, :2] = _rotary(qkv[:, :2], cos, sin)     # q and k take their positions, in place
     with torch.autocast(x.device.type, enabled=torch.is_autocast_enabled(x.device.type) and x.device.type != "cpu"):
         o = _attend(qkv, p)
-    return x + F.linear(o.reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
+    return x + _linear(o.reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
 
 def _ffn_block(lyr, x):
-    return x + F.linear(F.gelu(F.linear(_layer_norm(x, lyr.final_layer_norm), lyr.fc1.weight, lyr.fc1.bias)), lyr.fc2.weight, lyr.fc2.bias)
+    return x + _linear(F.gelu(_linear(_layer_norm(x, lyr.final_layer_norm), lyr.fc1.weight, lyr.fc1.bias)), lyr.fc2.weight, lyr.fc2.bias)
 
 PRECISIONS = ("float32", "bfloat16", "float16")
 
@@ -750,16 +762,10 @@ def embed_main(argv: list[str] | None = None # command-line arguments
             print(json.dumps({"store": str(Path(res.store.root).resolve()), "spec": res.spec.tag, "rank": "all", "world_size": world_size, **total}), flush=True)
     return res
 
-def _return_freed_memory():
-    "Have glibc serve allocations over 64 kB by mmap, which go back to the OS when freed (no-op without glibc)."
-    # glibc raises its mmap threshold after large frees, and batch-sized arrays then come from a heap that does not shrink:
-    # per-residue peak RSS at 8M: 719 -> 505 MB for 500 proteins, 1,024 -> 839 MB for 2,000 (bench/RESULTS.md, "Memory")
-    try: import ctypes; ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 16)     # -3 = M_MMAP_THRESHOLD
-    except (OSError, AttributeError): pass
-
 def embed_cli(argv: list[str] | None = None) -> int:
     "The `protnb_embed` command: its exit status (0 on success; 1 with a one-line error on stderr)."
-    _return_freed_memory()     # the command owns its process, so it may set the allocator's policy
+    # glibc's allocator is left as it is: a 64 kB mmap threshold cost 40-60% more CPU time (mostly system time, page
+    # faults) for 66-73 MB less peak RSS once the matmul shapes were bucketed (bench/RESULTS.md, "Memory")
     return run_cli(embed_main, argv, "protnb_embed")
 
 # %% ../nbs/00_embeddings.ipynb #09cafaa6
