@@ -72,7 +72,7 @@ def main(argv=None):
         n0 = min(a.sizes); speed = {}
         for nproc in () if a.skip_speed else (1, 2):
             r = launch(nproc, stores[n0], tmp/f"run-speed{nproc}", "quick")
-            speed[nproc] = (n0 - 256) / r["epoch_s"]   # the last pack (256 proteins) is held out for validation
+            speed[nproc] = (n0 - (n0 % 256 or 256)) / r["epoch_s"]   # the last pack (packs of 256) is held out for validation
             print(json.dumps({"processes": nproc, "proteins": n0, "samples_per_s": round(speed[nproc], 1), **{k: round(v, 2) for k, v in r.items() if k != "final"}, "final": r["final"]}), flush=True)
         rss = {}
         for n in sorted(a.sizes):
