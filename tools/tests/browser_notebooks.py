@@ -48,6 +48,9 @@ def _die_with_parent():
     try: ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG (Linux)
     except OSError: pass
 
+KERNEL_IDLE_JS = ("() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel; "
+                  "return k && k.status === 'idle'; }")
+
 def wait_http(url, proc, log, secs=120):
     t0 = time.time()
     while time.time() - t0 < secs:
@@ -96,6 +99,8 @@ def run_notebook(page, base, token, name, how, out: Path) -> list[str]:
         handle.focus(); [handle.press("ArrowRight") for _ in range(3)]
     try: page.wait_for_function("([el, old]) => el.innerHTML !== old && !el.querySelector('.jp-OutputArea-executing')", arg=[output.element_handle(), before], timeout=120_000)
     except Exception: problems.append(f"the explorer's output did not change after using its {kind} '{label}'")
+    try: page.wait_for_function(KERNEL_IDLE_JS, timeout=180_000)   # the explorer may still be drawing (figure after table)
+    except Exception: problems.append("the kernel stayed busy after the interaction")
     time.sleep(2)   # let the new figure paint
     ui.scroll_into_view_if_needed()
     page.screenshot(path=str(out/f"{name}.png"))
