@@ -697,10 +697,14 @@ def fit_tps_model(X: dict[str, np.ndarray], # branch -> (n, d) unscaled inputs
 def load_tps_model(checkpoint: str | Path,
                    expected: FusionConfig | None = None # refuse a checkpoint built with a different config
                   ) -> tuple[TPSClassifier, dict]:
-    "Rebuild the model stored in a checkpoint; return it with the checkpoint's contents."
-    stored = FusionConfig(**load_checkpoint(checkpoint)["config"])
-    model = TPSClassifier(expected or stored)
-    ck = load_checkpoint(checkpoint, model, expected=expected or stored)
+    "Rebuild the model stored in a checkpoint, checked before it is built (`CheckpointError` names what is wrong); return it with the checkpoint's contents."
+    from protnb.utils import config_from_checkpoint, build_checked, check_finite
+    path = Path(checkpoint)   # checksum, finite weights, the config against FusionConfig, then the shapes on the meta device
+    ck = load_checkpoint(path, expected=expected, config_class=FusionConfig)
+    cfg = config_from_checkpoint(path, ck["config"], FusionConfig)
+    model = build_checked(path, lambda: TPSClassifier(cfg), ck["state_dict"])
+    scalers = ck.get("scalers") if isinstance(ck.get("scalers"), dict) else {}   # NaN statistics would make every probability NaN
+    check_finite(path, {f"scalers.{b}.{k}": torch.as_tensor(np.asarray(v, dtype=np.float64)) for b, st in scalers.items() if isinstance(st, dict) for k, v in st.items()})
     return model.eval(), ck
 
 @dataclass
