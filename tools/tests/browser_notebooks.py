@@ -104,7 +104,11 @@ def run_notebook(page, base, token, name, how, out: Path) -> list[str]:
     time.sleep(2)   # let the new figure paint
     ui.scroll_into_view_if_needed()
     page.screenshot(path=str(out/f"{name}.png"))
+    box = ui.bounding_box()   # an element taller than the window is drawn wrongly from JupyterLab's inner scroller: grow the window
+    if box and box["height"] > 750:
+        page.set_viewport_size({"width": 1280, "height": int(box["height"]) + 300}); time.sleep(1); ui.scroll_into_view_if_needed()
     ui.screenshot(path=str(out/f"{name}_explorer.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     if img_dir := os.environ.get("PROTNB_BROWSER_IMAGES"): small_png(out/f"{name}_explorer.png", root/img_dir/f"explore_{name[:2]}.png")
     print(f"  {name}: Run All {secs:.0f}s, {len(code)} code cells, explorer '{label}' changed its output", flush=True)
     return problems
