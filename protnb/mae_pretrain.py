@@ -756,7 +756,7 @@ def plot_reconstruction(rec: dict, # from `reconstruct_protein`
         ax.set(title=name, xlabel=f"feature (first {t.shape[1]})", xlim=(-2, t.shape[1] - 0.5))
     axes[0].set_ylabel("patch (▸ masked)")
     fig.colorbar(im, ax=axes[:2], shrink=0.8)
-    names = {"mae": "MAE", "mean_patch": "corpus\nmean", "visible_mean": "visible\nmean"}
+    names = {"mae": "MAE", "mean_patch": "corpus-mean\npatch", "visible_mean": "mean of its\nunmasked\npatches"}
     axes[2].bar([names[k] for k in rec["losses"]], list(rec["losses"].values()), color=["C0", "grey", "silver"])
     axes[2].set(title=f"loss on the {m.sum()} of {len(m)} patches masked", ylabel="masked-patch loss")
     axes[2].title.set_fontsize(9); axes[2].tick_params(axis="x", labelsize=8)
@@ -770,7 +770,7 @@ def plot_training_curves(history: list[dict], # `pretrain_mae`'s records, one pe
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     ax.plot(h.epoch, h.train_loss, "o-", label="train (masked patches)"); ax.plot(h.epoch, h.val_mae_loss, "o-", label="validation")
     ax.plot(h.epoch, h.val_mean_patch_loss, "--", c="grey", label="corpus-mean patch (val)")
-    ax.plot(h.epoch, h.val_visible_mean_loss, ":", c="grey", label="visible mean (val)")
+    ax.plot(h.epoch, h.val_visible_mean_loss, ":", c="grey", label="mean of the protein's unmasked patches (val)")
     ax.set(xlabel="epoch", ylabel="loss", title="MAE pretraining"); ax.legend(fontsize=7)
     ax.xaxis.get_major_locator().set_params(integer=True)
     return fig

@@ -215,7 +215,10 @@ def component_folds(identity: np.ndarray, Y: np.ndarray, threshold: float, n_fol
     "Whole single-linkage components dealt to folds by `StratifiedGroupKFold` (stratified by each row's rarest class)."
     folds = np.zeros(len(Y), int)
     cv = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    for k, (_, test) in enumerate(cv.split(Y, rarest_label(Y), identity_components(identity, threshold))): folds[test] = k
+    with warnings.catch_warnings():   # classes with fewer members than folds are expected here (rare products): they cannot be in every fold
+        warnings.filterwarnings("ignore", message="The least populated class in y has only", category=UserWarning)
+        splits = list(cv.split(Y, rarest_label(Y), identity_components(identity, threshold)))
+    for k, (_, test) in enumerate(splits): folds[test] = k
     return folds
 
 def graphpart_folds(seqs: Sequence[str], identity: np.ndarray, Y: np.ndarray, threshold: float, n_folds: int = 5,

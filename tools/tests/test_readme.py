@@ -11,6 +11,8 @@
    two cannot drift (one still written by hand is listed, not failed).
 6. The notebooks run on a plain install (Colab, `pip install protnb`): a package of the `[dev]` extra (nbdev, execnb,
    jupyterlab, transformers) is imported only inside a `try` that handles its absence.
+7. Published results (`results/`) hold no machine's absolute paths: runs record paths relative to their run folder or to
+   the repository (`protnb.utils.save_results`), so a file reads the same from every clone.
 """
 import ast, json, os, re, subprocess, sys, tempfile
 from pathlib import Path
@@ -91,6 +93,13 @@ for nb in sorted((root/"nbs").glob("[0-9]*.ipynb")):
         if c["cell_type"] != "code": continue
         if bad := unguarded_dev_imports(ast.parse(TransformerManager().transform_cell("".join(c["source"])))):
             fails.append(f"{nb.name} cell {i} imports {', '.join(bad)} (a [dev] package) outside a try: a plain install fails there")
+
+# 7. no absolute machine path in published results
+ABS = re.compile(r"(?:^|[\s\"'`(\[=])((?:/[\w.+-]+){2,})")
+for f in sorted((root/"results").glob("*")):
+    if f.suffix in (".json", ".md"):
+        for n, line in enumerate(f.read_text().splitlines(), 1):
+            if m := ABS.search(line): fails.append(f"results/{f.name}:{n}: an absolute path {m.group(1)!r}: results record paths relative to the run folder or the repository")
 
 if fails: sys.exit("README checks failed:\n- " + "\n- ".join(fails))
 print(f"README ok: index in step, {len(py)} python blocks valid IPython, Colab cells inert outside Colab")
