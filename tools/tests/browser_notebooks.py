@@ -101,6 +101,8 @@ def run_notebook(page, base, token, name, how, out: Path) -> list[str]:
     except Exception: problems.append(f"the explorer's output did not change after using its {kind} '{label}'")
     try: page.wait_for_function(KERNEL_IDLE_JS, timeout=180_000)   # the explorer may still be drawing (figure after table)
     except Exception: problems.append("the kernel stayed busy after the interaction")
+    try: page.wait_for_function("el => [...el.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0)", arg=output.element_handle(), timeout=60_000)
+    except Exception: problems.append("a figure of the explorer did not load")
     time.sleep(2)   # let the new figure paint
     ui.scroll_into_view_if_needed()
     page.screenshot(path=str(out/f"{name}.png"))
