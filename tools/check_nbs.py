@@ -1,6 +1,6 @@
 """Notebook hygiene that nbdev does not check: papermill tags, presets, the weights fallback and the top matter.
 
-Fails if a committed notebook carries outputs or papermill's `injected-parameters` (a run saved into nbs/), if a runnable
+Fails if a committed notebook lacks its kernelspec (python3), carries outputs or papermill's `injected-parameters` (a run saved into nbs/), if a runnable
 notebook lacks exactly one `parameters` cell or the cell right after it (`apply_preset`, then `esm_or_tiny`), if a parameters
 cell's comments state preset values that configs/ does not hold (tools/preset_comments.py), if a preset in configs/ names a
 parameter the notebook does not declare, or if a numbered notebook does not start (after its title) with the "Open in
@@ -16,7 +16,9 @@ COLAB = "https://colab.research.google.com/github/protnb/protnb/blob/main/nbs/{}
 C2 = "esm_model, esm_note = esm_or_tiny(esm_model, preset)"
 C1 = 'globals().update(apply_preset("{}", preset, globals()))'   # the preset's values in Jupyter, as protnb_run passes them
 for nb in sorted((root/"nbs").glob("*.ipynb")):
-    cells = json.loads(nb.read_text())["cells"]
+    nbj = json.loads(nb.read_text()); cells = nbj["cells"]
+    if nbj.get("metadata", {}).get("kernelspec", {}).get("name") != "python3":   # without it JupyterLab asks for a kernel on Run All
+        bad.append(f"{nb.name}: metadata.kernelspec must name the 'python3' kernel")
     src = ["".join(c["source"]) for c in cells]
     tags = [t for c in cells for t in c.get("metadata", {}).get("tags", [])]
     if "injected-parameters" in tags: bad.append(f"{nb.name}: papermill output committed (injected-parameters cell)")
