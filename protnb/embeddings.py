@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_embeddings.ipynb #23d237cb
 from __future__ import annotations
-import os, io, sys, gzip, json, math, time, uuid, signal, hashlib, threading, functools, warnings, argparse, dataclasses
+import os, io, sys, gzip, json, inspect, math, time, uuid, signal, hashlib, threading, functools, warnings, argparse, dataclasses
 from collections.abc import Mapping, Iterable, Sequence
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -21,13 +21,13 @@ from .store import *
 from .store import _StoreWriter, _Claims, _embed_claimed   # used by `embed` (names kept importable from protnb.embeddings)
 
 # %% auto #0
-__all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'ESM_CHECKPOINT_GLOBALS', 'PRECISIONS',
-           'ENGINES', 'POOLS', 'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences', 'LoadedESM',
-           'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny', 'window_starts',
-           'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward', 'bf16_support',
-           'bf16_speedup', 'resolve_precision', 'pool_residues', 'Embeddings', 'embed', 'distributed', 'sigterm_exits',
-           'embed_parser', 'embed_main', 'embed_cli', 'embedding_map', 'cosine_neighbours', 'sequence_identity',
-           'neighbour_table', 'plot_embedding_map', 'store_summary', 'embedding_explorer']
+__all__ = ['AMINO_ACIDS', 'ESM_AMINO_ACIDS', 'ESM2_ARCHS', 'TINY_ARCH', 'ESM_URL', 'ESM_CHECKPOINT_GLOBALS', 'ROW_BUCKET',
+           'PRECISIONS', 'ENGINES', 'POOLS', 'SequenceError', 'clean_sequence', 'validate_sequences', 'read_sequences',
+           'LoadedESM', 'random_esm2', 'esm_checkpoint_path', 'fetch_esm_weights', 'load_esm', 'esm_or_tiny',
+           'window_starts', 'token_batches', 'tokenize', 'resolve_layer', 'esm_forward', 'protnb_forward',
+           'bf16_support', 'bf16_speedup', 'resolve_precision', 'pool_residues', 'Embeddings', 'embed', 'distributed',
+           'sigterm_exits', 'embed_parser', 'embed_main', 'embed_cli', 'embedding_map', 'cosine_neighbours',
+           'sequence_identity', 'neighbour_table', 'plot_embedding_map', 'store_summary', 'embedding_explorer']
 
 # %% ../nbs/00_embeddings.ipynb #69dfea37
 import unicodedata
@@ -92,7 +92,10 @@ def validate_sequences(records: Mapping[str, str] | pd.Series | Iterable[tuple[s
                       ) -> dict[str, str]:
     "Validate and normalise sequences by id; raise `SequenceError` naming the first bad record."
     out, changed = {}, {}
-    for rid, seq in _records(records, source):
+    for n, (rid, seq) in enumerate(_records(records, source)):
+        if rid is None or (isinstance(rid, float) and math.isnan(rid)):   # str() would store it as "None" or "nan"
+            raise SequenceError(f"{source or 'sequences'}: record {n} has no id ({rid!r}; sequence starts {str(seq)[:20]!r})")
+        if not isinstance(rid, (str, int, np.integer)): raise SequenceError(f"{source or 'sequences'}: record {n} has an id of type {type(rid).__name__} ({str(rid)[:30]!r}); ids are text")
         rid = str(rid).strip()
         if not rid: raise SequenceError(f"{source or 'sequences'}: a record has an empty id (sequence starts {str(seq)[:20]!r})")
         s, changes = clean_sequence(seq, rid, source)
@@ -234,10 +237,34 @@ def load_esm(name: str | Path | LoadedESM = "tiny", # "tiny", an ESM-2 name, or 
 
 ESM_CHECKPOINT_GLOBALS = [argparse.Namespace]   # all that fair-esm's ESM-2 files pickle besides tensors: `cfg["model"]`
 
+def _check_esm_file(path: Path, data: dict):
+    "A fair-esm ESM-2 file checked before fair-esm builds the model from it: cfg fields, heads dividing the width, every tensor's name and shape (on the meta device: nothing allocated), finite weights."
+    import re
+    from protnb.utils import CheckpointError, check_finite
+    cfg = data["cfg"]["model"]
+    field = lambda k: cfg.get(k) if isinstance(cfg, dict) else getattr(cfg, k, None)
+    dims = {k: field(k) for k in ("encoder_layers", "encoder_embed_dim", "encoder_attention_heads")}
+    for k, v in dims.items():
+        if not (isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 65536): raise CheckpointError(f"{path}: cfg.model.{k} is {v!r}, not an integer in 1..65536")
+    if not isinstance(field("token_dropout"), bool): raise CheckpointError(f"{path}: cfg.model.token_dropout is {field('token_dropout')!r}, not True or False")
+    L, D, H = dims.values()
+    if D % H or (D // H) % 2: raise CheckpointError(f"{path}: {H} attention heads do not split the width {D} into even-sized heads (rotary positions need an even head size)")
+    if not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in data["model"].items()): raise CheckpointError(f"{path}: the weights are not named tensors")
+    state = {re.sub(r"^(encoder\.sentence_encoder\.|encoder\.)", "", k): v for k, v in data["model"].items()}   # fair-esm's own renaming
+    with torch.device("meta"): own = ESM2(L, D, H, esm.data.Alphabet.from_architecture("ESM-1b"), field("token_dropout")).state_dict()
+    bad = [f"{k}: file {tuple(v.shape)} vs cfg {tuple(own[k].shape)}" for k, v in state.items() if k in own and own[k].shape != v.shape]
+    missing = sorted(set(own) - set(state) - {"contact_head.regression.weight", "contact_head.regression.bias"}); unexpected = sorted(set(state) - set(own))
+    if bad or missing or unexpected:
+        raise CheckpointError(f"{path}: its weights do not fit its cfg ({L} layers, width {D}, {H} heads): " + "; ".join(
+            bad[:4] + [f"missing {', '.join(missing[:4])}"] * bool(missing) + [f"unexpected {', '.join(unexpected[:4])}"] * bool(unexpected)))
+    check_finite(path, state)
+
 def _load_file(path: Path, name: str, trust_checkpoint: bool = False) -> LoadedESM:
     data = torch_load_safe(path, allow=ESM_CHECKPOINT_GLOBALS, trust_checkpoint=trust_checkpoint)
-    if not (isinstance(data, dict) and "model" in data and isinstance(data.get("cfg"), dict) and "model" in data["cfg"]):
-        raise ValueError(f"{path}: not a fair-esm ESM-2 checkpoint (expected {{'model': weights, 'cfg': {{'model': ...}}}})")
+    if not (isinstance(data, dict) and isinstance(data.get("model"), dict) and isinstance(data.get("cfg"), dict) and "model" in data["cfg"]):
+        from protnb.utils import CheckpointError
+        raise CheckpointError(f"{path}: not a fair-esm ESM-2 checkpoint (expected {{'model': weights, 'cfg': {{'model': ...}}}})")
+    _check_esm_file(path, data)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Regression weights not found")
         model, alphabet = esm.pretrained.load_model_and_alphabet_core(path.stem if path.stem.startswith("esm2") else "esm2", data, None)
@@ -358,20 +385,32 @@ def _attend(qkv: torch.Tensor, p: _Packing) -> torch.Tensor:
     o = F.scaled_dot_product_attention(q, k, v, attn_mask=mask).transpose(1, 2).reshape(B * T, *qkv.shape[2:])
     return o if N == B * T else o.index_select(0, p.idx)
 
+ROW_BUCKET = 256   # reduced-precision CPU matmuls see a multiple of this many rows
+
+def _linear(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    "`F.linear`, with the rows padded up to a multiple of `ROW_BUCKET` under reduced-precision autocast on a CPU."
+    # There F.linear runs on oneDNN, and both oneDNN's primitive cache and ideep's LRU cache keep an entry per distinct
+    # matmul shape (up to 1,024 each, ~2.45 MB per distinct row count at 8M). Packed batches have a new row count nearly
+    # every time, so those caches grew with the run (per-residue peak RSS 497 -> 868 MiB from 500 to 2,000 proteins);
+    # with rows in buckets of 256 there are at most max_tokens/256 shapes per layer, and padding costs < 256 rows of work.
+    n = x.shape[0]
+    if x.device.type != "cpu" or not torch.is_autocast_enabled("cpu") or n % ROW_BUCKET == 0: return F.linear(x, w, b)
+    return F.linear(torch.cat([x, x.new_zeros(-n % ROW_BUCKET, x.shape[1])]), w, b)[:n]
+
 def _attention_block(lyr, x, cos, sin, p: _Packing, heads: int):
     "x + out_proj(attention(LN(x))) on packed tokens, with fused QKV and rotary positions."
     a, D = lyr.self_attn, x.shape[-1]
     w = torch.cat([a.q_proj.weight, a.k_proj.weight, a.v_proj.weight])
     b = torch.cat([a.q_proj.bias, a.k_proj.bias, a.v_proj.bias])
-    qkv = F.linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads)
+    qkv = _linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads)
     if x.device.type == "cpu": qkv = qkv.float()   # CPU attention kernels are no faster in bfloat16, so attend in float32
     qkv[:, :2] = _rotary(qkv[:, :2], cos, sin)     # q and k take their positions, in place
     with torch.autocast(x.device.type, enabled=torch.is_autocast_enabled(x.device.type) and x.device.type != "cpu"):
         o = _attend(qkv, p)
-    return x + F.linear(o.reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
+    return x + _linear(o.reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
 
 def _ffn_block(lyr, x):
-    return x + F.linear(F.gelu(F.linear(_layer_norm(x, lyr.final_layer_norm), lyr.fc1.weight, lyr.fc1.bias)), lyr.fc2.weight, lyr.fc2.bias)
+    return x + _linear(F.gelu(_linear(_layer_norm(x, lyr.final_layer_norm), lyr.fc1.weight, lyr.fc1.bias)), lyr.fc2.weight, lyr.fc2.bias)
 
 PRECISIONS = ("float32", "bfloat16", "float16")
 
@@ -515,7 +554,7 @@ def _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dty
     need(precision in ("float32", "auto") or engine == "protnb", "precision", f"float32 with engine={engine!r} (reduced precision needs engine='protnb')", precision)
 
 def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV/CSV file
-          model: str | LoadedESM = "tiny", # "tiny", an ESM-2 name, a checkpoint path, or a `LoadedESM`
+          model: str | LoadedESM = "esm2_t6_8M_UR50D", # an ESM-2 name (protnb_embed's default too), a checkpoint path, "tiny" (random, offline), or a `LoadedESM`
           layer: int = -1, # hidden layer to read; -1 = last (after the final layer norm)
           pool: str | Sequence[str] = "mean", # residue | mean | patch, or several of them (one forward pass for all)
           patch_size: int = 32, # residues per patch for pool="patch"
@@ -538,7 +577,7 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     m = load_esm(model, device, trust_checkpoint)
     precision, why = resolve_precision(precision, m, engine)
     specs = {p: EmbedSpec(m.name, resolve_layer(m, layer), p, patch_size, window, overlap, dtype, precision) for p in pools}
-    store = EmbeddingStore(Path(store).expanduser()) if isinstance(store, (str, Path)) else store   # relative to the cwd
+    store = EmbeddingStore(store) if isinstance(store, (str, Path)) else store   # relative to the cwd, made absolute now
     mine = _shard(list(seqs.values()), rank, world_size)
     t0 = time.perf_counter()
     if store is None: todo = mine
@@ -550,15 +589,25 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     writer = None if store is None else _StoreWriter(store)
     claims = _Claims(store, list(specs.values())) if store is not None and todo else None   # a complete store is only read
     bar = progress(total=sum(map(len, todo)), unit="res", desc=f"embed {m.name}", disable=not show_progress or not todo)
+    emitted = []     # sequences whose results went to the store or memory, in order
     def emit(done):
+        for s, x in done:      # a diverged or damaged model gives NaN: refuse it by name rather than store it
+            if not np.isfinite(x).all():
+                rid = next((i for i, q in seqs.items() if q == s), "?")
+                raise ValueError(f"embed: {m.name} gave {int((~np.isfinite(x)).sum())} NaN or infinite value(s) for record {rid!r} "
+                                 f"(length {len(s)}, precision {precision}); nothing of it is stored. Check the model's weights")
         for p in pools:
             pooled = [(s, pool_residues(x, p, patch_size)) for s, x in done]
             if store is None: arrays[p].update(pooled)
             else: writer.put(specs[p], pooled)
         if claims: claims.renew()
+        emitted.extend(s for s, _ in done)
         bar.update(sum(len(s) for s, _ in done))
     forward = (lambda m, toks, layer: protnb_forward(m, toks, layer, precision)) if engine == "protnb" else esm_forward
-    run = lambda chunk: _run_embedding(m, specs[pools[0]], chunk, max_tokens, emit, False, forward)
+    def run(chunk, stop=None):
+        "Embed `chunk` (stopping early when `stop()` says so); return the sequences it finished."
+        before = len(emitted); _run_embedding(m, specs[pools[0]], chunk, max_tokens, emit, False, forward, stop=stop)
+        return emitted[before:]
     waited = 0.0
     try:
         if claims is None: run(todo)
@@ -579,7 +628,9 @@ def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV
     out = {p: Embeddings(seqs, specs[p], None if arrays is None else arrays[p], store, stats) for p in pools}
     return out[pool] if isinstance(pool, str) else out
 
-def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: int, emit, show_progress: bool, forward=esm_forward) -> int:
+def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: int, emit, show_progress: bool, forward=esm_forward,
+                   stop=None # called before each batch: True ends the run there (the claim on `todo` was lost)
+                  ) -> int:
     "Embed `todo` sequences window by window in token-budget batches; call `emit([(seq, per_residue), ...])` with the proteins each batch completes."
     starts = {s: window_starts(len(s), spec.window, spec.overlap) for s in todo}
     items = [(s, a) for s, st in starts.items() for a in st]
@@ -597,6 +648,7 @@ def _run_embedding(m: LoadedESM, spec: EmbedSpec, todo: list[str], max_tokens: i
         if done: emit(done); bar.update(sum(len(s) for s, _ in done))
     in_flight = None
     for batch in token_batches([min(len(s), spec.window) + 2 for s, _ in items], max_tokens):
+        if stop is not None and stop(): break    # the proteins of this and later batches are someone else's now
         chunk = [items[i] for i in batch]
         parts = [s[a:a + spec.window] for s, a in chunk]
         h = _to_host(forward(m, tokenize(parts, m.alphabet), spec.layer))
@@ -659,6 +711,10 @@ def _verify_cli(root: str) -> pd.DataFrame:
     if len(report): raise SystemExit(1)
     return report
 
+def _version() -> str:
+    from protnb import __version__
+    return __version__
+
 def embed_parser() -> argparse.ArgumentParser:
     "`protnb_embed`'s options, one `add_argument` each; `--help` shows every default."
     ap = argparse.ArgumentParser(prog="protnb_embed", formatter_class=HelpFormatter,
@@ -667,7 +723,8 @@ def embed_parser() -> argparse.ArgumentParser:
                     "Paths are relative to the current directory. Under torchrun each process embeds its own share.")
     ap.add_argument("input", nargs="?", help="FASTA, TSV or CSV file (optionally .gz); a bad record stops the run with its id and the reason")
     ap.add_argument("--out", help="embedding store folder, created if needed (required, except with --verify)")
-    ap.add_argument("--model", default="esm2_t6_8M_UR50D", help="an ESM-2 name (weights fetched into $TORCH_HOME/hub/checkpoints), "
+    ap.add_argument("--version", action="version", version=f"protnb_embed {_version()}")
+    ap.add_argument("--model", default=inspect.signature(embed).parameters["model"].default, help="an ESM-2 name (weights fetched into $TORCH_HOME/hub/checkpoints), "
                     "a checkpoint file, or 'tiny' (a random 2-layer ESM-2 that works offline, for trying things out)")
     ap.add_argument("--layer", type=int, default=-1, help="hidden layer to read; -1 is the last (after the final layer norm)")
     ap.add_argument("--pool", default="mean", choices=POOLS, help="mean: one vector per protein; residue: one per residue; patch: one per --patch-size residues")
@@ -705,16 +762,10 @@ def embed_main(argv: list[str] | None = None # command-line arguments
             print(json.dumps({"store": str(Path(res.store.root).resolve()), "spec": res.spec.tag, "rank": "all", "world_size": world_size, **total}), flush=True)
     return res
 
-def _return_freed_memory():
-    "Have glibc serve allocations over 64 kB by mmap, which go back to the OS when freed (no-op without glibc)."
-    # glibc raises its mmap threshold after large frees, and batch-sized arrays then come from a heap that does not shrink:
-    # per-residue peak RSS at 8M: 719 -> 505 MB for 500 proteins, 1,024 -> 839 MB for 2,000 (bench/RESULTS.md, "Memory")
-    try: import ctypes; ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 16)     # -3 = M_MMAP_THRESHOLD
-    except (OSError, AttributeError): pass
-
 def embed_cli(argv: list[str] | None = None) -> int:
     "The `protnb_embed` command: its exit status (0 on success; 1 with a one-line error on stderr)."
-    _return_freed_memory()     # the command owns its process, so it may set the allocator's policy
+    # glibc's allocator is left as it is: a 64 kB mmap threshold cost 40-60% more CPU time (mostly system time, page
+    # faults) for 66-73 MB less peak RSS once the matmul shapes were bucketed (bench/RESULTS.md, "Memory")
     return run_cli(embed_main, argv, "protnb_embed")
 
 # %% ../nbs/00_embeddings.ipynb #09cafaa6

@@ -14,12 +14,12 @@ from .utils import data_path, resolve_path, set_seed, get_device, progress, save
 # %% auto #0
 __all__ = ['BERNETT_SPLITS', 'MAE_SIZES', 'ENCODER_KEYS', 'AMP_DTYPES', 'PairError', 'load_bernett_pairs',
            'load_bernett_sequences', 'check_pairs', 'subsample_pairs', 'PatchBank', 'length_bucketed_batches',
-           'length_sorted_batches', 'Attention', 'FeedForward', 'Block', 'MAEConfig', 'MAEEncoder', 'random_patch_mask',
-           'MaskedAutoencoder', 'masked_loss', 'PretrainConfig', 'warmup_cosine', 'autocast', 'grad_scaler',
-           'reconstruction_report', 'mae_step', 'pretrain_mae', 'config_hash', 'embedding_label', 'load_mae_encoder',
-           'protein_vectors', 'symmetric_pair_features', 'linear_probe', 'preset_params', 'bernett_patch_bank',
-           'pretrain_parser', 'pretrain_main', 'reconstruct_protein', 'plot_reconstruction', 'plot_training_curves',
-           'mae_explorer']
+           'length_sorted_batches', 'PatchStream', 'Attention', 'FeedForward', 'Block', 'MAEConfig', 'MAEEncoder',
+           'random_patch_mask', 'MaskedAutoencoder', 'masked_loss', 'PretrainConfig', 'warmup_cosine', 'autocast',
+           'grad_scaler', 'reconstruction_report', 'mae_step', 'stream_step', 'pretrain_mae', 'config_hash',
+           'embedding_label', 'load_mae_encoder', 'protein_vectors', 'symmetric_pair_features', 'linear_probe',
+           'preset_params', 'bernett_patch_bank', 'pretrain_parser', 'pretrain_main', 'reconstruct_protein',
+           'plot_reconstruction', 'plot_training_curves', 'mae_explorer']
 
 # %% ../nbs/03_mae_pretrain.ipynb #d784ebd0
 BERNETT_SPLITS = ("train", "val", "test")
@@ -150,6 +150,84 @@ def length_bucketed_batches(lengths: torch.Tensor, # cost proxy of each item (pa
 def length_sorted_batches(lengths: torch.Tensor, batch_size: int) -> list[torch.Tensor]:
     "Deterministic batches in length order, for inference (results are put back in input order by the caller)."
     return list(lengths.argsort(stable=True).split(batch_size))
+
+# %% ../nbs/03_mae_pretrain.ipynb #d1a0c051
+from .store import EmbeddingStore, EmbedSpec, _open_pack, _check_index
+from .utils import dist_world, all_reduce_, epoch_seed
+import json
+
+# %% ../nbs/03_mae_pretrain.ipynb #d1a0c052
+class PatchStream(torch.utils.data.IterableDataset):
+    "Patch embeddings of an embedding store, streamed pack by pack: sharded by rank and worker, shuffled in a seeded buffer."
+    def __init__(self, store: str | Path | EmbeddingStore, spec: EmbedSpec, # the store and the kind of embedding (pool="patch")
+                 batch_size: int = 64, # proteins per batch of one process (`pretrain_mae` sets it from its global batch)
+                 keys: Collection[str] | None = None, # only these `sequence_key`s (default: every protein of the store)
+                 buffer: int = 1024, # shuffle-buffer size, in proteins
+                 seed: int = 0, max_patches: int | None = None, # refuse longer proteins (the encoder's positions minus CLS)
+                 packs: Collection[str] | None = None, # only these packs (names without suffix; default: every committed pack)
+                 dtype=torch.float32):
+        self.root = Path(store.root if isinstance(store, EmbeddingStore) else store)
+        self.folder, self.spec, self.batch_size, self.buffer, self.seed = self.root/spec.tag/"packs", spec, batch_size, buffer, seed
+        self.keys, self.max_patches, self.dtype, self.epoch = None if keys is None else set(keys), max_patches, dtype, 0
+        self.packs = sorted(p.stem for p in self.folder.glob("*.json") if packs is None or p.stem in packs)   # committed packs (the index is written last)
+        if not self.packs: raise FileNotFoundError(f"{self.folder}: no packs of {spec.tag} in this store (embed with pool='patch' first)")
+        self.n_items = sum(len(self._meta(p)["entries"]) if self.keys is None else sum(e[0] in self.keys for e in self._meta(p)["entries"]) for p in self.packs)
+        self.dim = next(shape[1] for p in self.packs for _, _, shape in self._meta(p)["entries"])
+
+    def _meta(self, pack: str) -> dict:
+        with open(self.folder/f"{pack}.json") as f: return _check_index(json.load(f))
+
+    def set_epoch(self, epoch: int): self.epoch = epoch   # like DistributedSampler.set_epoch: the order changes, reproducibly
+
+    def shard_items(self, shard: int, n_shards: int) -> Iterable[tuple[str, np.ndarray]]:
+        "`(key, patches)` of shard `shard` of `n_shards` in this epoch, in shuffle-buffer order."
+        order = torch.randperm(len(self.packs), generator=torch.Generator().manual_seed(epoch_seed(self.seed, self.epoch))).tolist()
+        rng, buf = np.random.default_rng([self.seed, self.epoch, shard]), []
+        for i in order[shard::n_shards]:
+            meta = self._meta(self.packs[i])
+            _, data = _open_pack(str(self.folder/f"{self.packs[i]}.npy"), meta)   # checked against its checksum
+            for key, off, shape in meta["entries"]:
+                if self.keys is not None and key not in self.keys: continue
+                if self.max_patches is not None and shape[0] > self.max_patches:
+                    raise ValueError(f"{self.folder/self.packs[i]}: protein {key[:12]} has {shape[0]} patches, more than the encoder's {self.max_patches} positions")
+                buf.append((key, np.array(data[off:off + math.prod(shape)]).reshape(shape)))   # a copy: the pack is unmapped after
+                if len(buf) >= self.buffer: k = int(rng.integers(len(buf))); buf[k], buf[-1] = buf[-1], buf[k]; yield buf.pop()
+            del data
+        while buf: k = int(rng.integers(len(buf))); buf[k], buf[-1] = buf[-1], buf[k]; yield buf.pop()
+
+    def collate(self, items: list) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
+        "Padded patches `(B, P, d)`, padding mask (True = padding) and keys of a list of `(key, patches)`."
+        n = torch.tensor([len(a) for _, a in items]); pad = torch.arange(int(n.max()))[None] >= n[:, None]
+        x = torch.zeros(*pad.shape, self.dim, dtype=self.dtype)
+        for r, (_, a) in enumerate(items): x[r, :len(a)] = torch.as_tensor(a, dtype=self.dtype)
+        if not torch.isfinite(x).all(): raise ValueError(f"non-finite values in the patch embeddings of stored protein(s) {[k[:12] for k, a in items if not np.isfinite(a).all()]}")
+        return x, pad, [k for k, _ in items]
+
+    def shard_batches(self, shard: int, n_shards: int):
+        "Batches `(x, pad, keys)` of one shard."
+        batch = []
+        for item in self.shard_items(shard, n_shards):
+            batch.append(item)
+            if len(batch) == self.batch_size: yield self.collate(batch); batch = []
+        if batch: yield self.collate(batch)
+
+    def __iter__(self):
+        (rank, world), w = dist_world(), torch.utils.data.get_worker_info()
+        workers, wid = (1, 0) if w is None else (w.num_workers, w.id)
+        return self.shard_batches(rank * workers + wid, world * workers)
+
+    def stats(self, device="cpu") -> tuple[torch.Tensor, torch.Tensor]:
+        "Per-dimension mean and std over every patch (one pass, this rank's shard, all-reduced), for input standardisation."
+        rank, world = dist_world(); s = torch.zeros(2 * self.dim + 1, dtype=torch.float64)
+        for _, a in self.shard_items(rank, world):
+            a = torch.as_tensor(a, dtype=torch.float64); s += torch.cat([a.sum(0), (a * a).sum(0), torch.tensor([len(a)], dtype=torch.float64)])
+        s = all_reduce_(s.to(device)).cpu(); n = s[-1]
+        mean = s[:self.dim] / n
+        return mean.float(), ((s[self.dim:-1] - n * mean**2) / (n - 1)).clamp_min(0).sqrt().float().clamp_min(1e-6)
+
+    def loader(self, num_workers: int = 0) -> torch.utils.data.DataLoader:
+        "A `DataLoader` over this rank's batches (`num_workers` processes, each its own shards)."
+        return torch.utils.data.DataLoader(self, batch_size=None, num_workers=num_workers, persistent_workers=False)
 
 # %% ../nbs/03_mae_pretrain.ipynb #3a1c8823
 class Attention(nn.Module):
@@ -385,23 +463,57 @@ def mae_step(net: nn.Module, # the model, DDP-wrapped under torchrun
         err_sum += err.item()
     return err_sum, count
 
+def stream_step(net: nn.Module, model: MaskedAutoencoder, x: torch.Tensor, pad: torch.Tensor, # this rank's own batch
+                weight: float, # 0 for a rank whose stream ran dry (it still joins the gradient all-reduce)
+                tcfg: PretrainConfig, g: torch.Generator, device, scaler=None) -> tuple[float, int]:
+    "Forward and backward of a rank's own streamed batch, normalised by the all-reduced masked count; returns the rank's error sum and the global count."
+    world, scaler = dist_world()[1], scaler or torch.amp.GradScaler("cuda", enabled=False)
+    mask = random_patch_mask(pad, tcfg.mask_ratio, g)
+    count = int(all_reduce_sum(int(mask.sum()) * weight, device=device)[0])
+    micro = [m for m in torch.arange(len(x)).tensor_split(tcfg.accum_steps) if len(m)]
+    err_sum = 0.
+    for k, idx in enumerate(micro):
+        xm, pm, m = x[idx].to(device), pad[idx].to(device), mask[idx].to(device)
+        with sync_context(net, k == len(micro) - 1):
+            with autocast(device, tcfg.amp, tcfg.amp_dtype):
+                pred = net(xm, pm, m)
+            err = masked_loss(pred.float(), model.encoder.standardize(xm), m, tcfg.loss, tcfg.huber_delta, "sum") * weight
+            scaler.scale(err * (world / count)).backward()
+        err_sum += err.item()
+    return err_sum, count
+
+def _stream_steps(stream: PatchStream, epoch: int, skip: int, num_workers: int, device):
+    "`(x, pad, weight)` of this rank's batches from step `skip` on, continued with weight-0 batches until every rank's stream is dry."
+    stream.set_epoch(epoch); it, last = iter(stream.loader(num_workers)), None
+    for _ in range(skip): last = next(it, last)   # resume: replay the part already trained on (read, not computed)
+    while True:
+        b = next(it, None)
+        if not all_reduce_sum(b is not None, device=device)[0]: return
+        if b is None and last is None: last = next(iter(stream.shard_batches(0, 1)))   # a rank with no pack this epoch
+        yield (b[0], b[1], 1.0) if b is not None else (last[0][:1], last[1][:1], 0.0)
+        last = b if b is not None else last
+
 def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
                  train_ids: list[str], # the pretraining corpus
                  val_ids: list[str], # held-out proteins for the reconstruction report
                  cfg: MAEConfig, tcfg: PretrainConfig,
                  run_dir: str | Path, # checkpoints go here: mae_last.safetensors
-                 device: str = "auto", resume: bool = True) -> tuple[MaskedAutoencoder, list[dict]]:
+                 device: str = "auto", resume: bool = True,
+                 stream: PatchStream | None = None, # train on this store stream instead of `bank[train_ids]` (`bank` then serves `val_ids`)
+                 num_workers: int = 0, # dataloader workers per process reading `stream`
+                ) -> tuple[MaskedAutoencoder, list[dict]]:
     "Pretrain a masked autoencoder, alone or on every rank under torchrun; return it with one history record per epoch."
     (rank, world), dev, ckpt = dist_world(), get_device(device), Path(run_dir)/"mae_last.safetensors"
     if rank == 0: ckpt.parent.mkdir(parents=True, exist_ok=True)
     set_seed(tcfg.seed)
-    model, rows = MaskedAutoencoder(cfg), bank.rows(train_ids)
-    mean, std = bank.stats(rows)
+    model, rows = MaskedAutoencoder(cfg), bank.rows(train_ids) if stream is None else None
+    mean, std = bank.stats(rows) if stream is None else stream.stats(dev)
+    if stream is not None: stream.batch_size = math.ceil(tcfg.batch_size / world)   # each rank's own share of a global batch
     model.encoder.in_mean.copy_(mean); model.encoder.in_std.copy_(std)
     model.to(dev); torch.manual_seed(tcfg.seed + rank)   # dropout: its own stream per rank
     net = ddp_wrap(model, dev)
     opt = torch.optim.AdamW(model.parameters(), lr=tcfg.lr, weight_decay=tcfg.weight_decay)
-    steps_per_epoch = math.ceil(len(rows) / tcfg.batch_size)
+    steps_per_epoch = math.ceil((len(rows) if stream is None else stream.n_items) / tcfg.batch_size)
     sched = warmup_cosine(opt, max(1, round(tcfg.warmup_frac * tcfg.epochs * steps_per_epoch)), tcfg.epochs * steps_per_epoch)
     scaler = grad_scaler(dev, tcfg.amp, tcfg.amp_dtype)
     history, start, skip, part, state = [], 0, 0, [0., 0], None
@@ -410,30 +522,40 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
         opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"]); scaler.load_state_dict(ck.get("scaler") or {})
         history, start, skip = ck["history"], ck["epoch"], ck.get("step", 0)
         if skip: state, part = ck["generator"], ck["partial"]   # the epoch's generator and loss sums so far
+        shards = world * max(1, num_workers)
+        if skip and stream is not None and ck.get("stream_shards", shards) != shards:   # a stream's order depends on its shards
+            raise ValueError(f"{ckpt}: saved mid-epoch by a streamed run of {ck['stream_shards']} shard(s) (processes x workers), "
+                             f"resumed with {shards}: resume with the same number, or from an end-of-epoch checkpoint")
         print(f"resuming from {ckpt} at epoch {start + 1}, step {skip} (saved by {ck.get('world_size', 1)} process(es), now {world})") if rank == 0 else None
     def save(epoch, step, g, part):
         if rank == 0:
             save_checkpoint(ckpt, model, cfg, optimizer=opt.state_dict(), scheduler=sched.state_dict(), scaler=scaler.state_dict(),
-                            generator=g.get_state(), epoch=epoch, step=step, partial=part, history=history, pretrain=asdict(tcfg), world_size=world)
+                            generator=g.get_state(), epoch=epoch, step=step, partial=part, history=history, pretrain=asdict(tcfg), world_size=world,
+                            stream_shards=world * max(1, num_workers))
     stopping = False
     with StopRequest() as stop:
         for epoch in range(start, tcfg.epochs):
             net.train(); t0 = time.time()
             g = torch.Generator().manual_seed(epoch_seed(tcfg.seed, epoch))
-            batches = length_bucketed_batches(bank.lengths[rows], tcfg.batch_size, g)   # the same global order on every rank
-            if skip: g.set_state(state)                   # mid-epoch resume: masks continue where the checkpoint stopped
+            if stream is None:
+                batches = length_bucketed_batches(bank.lengths[rows], tcfg.batch_size, g)   # the same global order on every rank
+                if skip: g.set_state(state)               # mid-epoch resume: masks continue where the checkpoint stopped
+                steps = ((s, lambda s=s: mae_step(net, model, bank, rows[batches[s]], tcfg, g, dev, scaler)) for s in range(skip, len(batches)))
+            else:                                          # masks from (seed, epoch, step, rank): nothing to carry over
+                steps = ((s, lambda s=s, b=b: stream_step(net, model, *b, tcfg, torch.Generator().manual_seed(epoch_seed(tcfg.seed, epoch) + 7919 * s + rank), dev, scaler))
+                         for s, b in enumerate(_stream_steps(stream, epoch, skip, num_workers, dev), skip))
             err, cnt = part if skip else (0., 0)
-            for step in range(skip, len(batches)):
+            for step, run_step in steps:
                 opt.zero_grad(set_to_none=True)
-                e, c = mae_step(net, model, bank, rows[batches[step]], tcfg, g, dev, scaler)
+                e, c = run_step()
                 e_all, stopping = all_reduce_sum(e, stop.flag, device=dev)   # the logged loss and the stop flag, one reduction
                 if not math.isfinite(e_all):
                     raise FloatingPointError(f"non-finite MAE loss ({e_all / c}) at epoch {epoch + 1}, step {step + 1}"
-                                             f"{_nonfinite_note(bank, [bank.ids[r] for r in rows[batches[step]].tolist()])}; training stopped, {_kept(ckpt)}")
+                                             f"{_nonfinite_note(bank, [bank.ids[r] for r in rows[batches[step]].tolist()]) if stream is None else ''}; training stopped, {_kept(ckpt)}")
                 scaler.unscale_(opt); nn.utils.clip_grad_norm_(model.parameters(), tcfg.clip_norm)
                 scaler.step(opt); scaler.update(); sched.step()
                 err, cnt = err + e_all, cnt + c           # global sums: the same on every rank
-                last = step + 1 == len(batches)
+                last = stream is None and step + 1 == len(batches)
                 if not last and (stopping or (tcfg.ckpt_every and (step + 1) % tcfg.ckpt_every == 0)): save(epoch, step + 1, g, [err, cnt])
                 if stopping:
                     if last: break                        # the epoch is done: it is saved below as usual
@@ -463,11 +585,12 @@ def embedding_label(esm_name: str) -> str:
 def load_mae_encoder(path: str | Path, # a checkpoint written by `pretrain_mae`
                      expected: MAEConfig | None = None, # refuse a checkpoint whose encoder or embeddings differ from this
                     ) -> MAEEncoder:
-    "The pretrained encoder (with its input statistics) from an MAE checkpoint."
-    ck = load_checkpoint(Path(path), expected=expected, keys=ENCODER_KEYS if expected is not None else None)
-    mae = MaskedAutoencoder(MAEConfig(**ck["config"]))
-    mae.load_state_dict(ck["state_dict"])
-    return mae.encoder
+    "The pretrained encoder (with its input statistics) from an MAE checkpoint, checked before it is built (`CheckpointError` names what is wrong)."
+    from protnb.utils import config_from_checkpoint, build_checked
+    path = Path(path)   # checksum, finite weights, the config against MAEConfig, then the shapes on the meta device: nothing allocated first
+    ck = load_checkpoint(path, expected=expected, keys=ENCODER_KEYS if expected is not None else None, config_class=MAEConfig)
+    cfg = config_from_checkpoint(path, ck["config"], MAEConfig)
+    return build_checked(path, lambda: MaskedAutoencoder(cfg), ck["state_dict"]).encoder
 
 # %% ../nbs/03_mae_pretrain.ipynb #cc854821
 @torch.no_grad()
@@ -538,6 +661,9 @@ def pretrain_parser() -> argparse.ArgumentParser:
     ap.add_argument("--preset", default="smoke", choices=["smoke", "quick", "full"], help="parameters: the notebook's (smoke) or configs/03_mae_pretrain/<preset>.yaml")
     ap.add_argument("--run-dir", default="", help="checkpoint and metrics folder; the same folder resumes (default: a temporary folder)")
     ap.add_argument("--store", default="", help="embedding store folder (default: the preset's store_dir, else a temporary folder)")
+    ap.add_argument("--corpus-store", default="", help="instead of the preset's proteins: pretrain on every protein of this store "
+                    "(patch embeddings written by protnb_embed --pool patch), streamed pack by pack; its last pack is held out for validation")
+    ap.add_argument("--workers", type=int, default=0, help="dataloader workers per process reading --corpus-store")
     ap.add_argument("--device", default="auto", help="auto, cpu or cuda (under torchrun each process takes GPU LOCAL_RANK)")
     ap.add_argument("--epochs", type=int, help="override the preset's epochs")
     ap.add_argument("--accum-steps", type=int, default=1, help="micro-batches per step on each process")
@@ -545,6 +671,27 @@ def pretrain_parser() -> argparse.ArgumentParser:
     ap.add_argument("--amp-dtype", default="bfloat16", choices=["bfloat16", "float16"], help="autocast dtype on CUDA")
     ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return ap
+
+def _pretrain_on_store(a, p: dict, dev) -> dict:
+    "`--corpus-store`: stream every pack but the last of the store's patch embeddings; the last pack is the validation bank."
+    specs = [s for s in EmbeddingStore(a.corpus_store).specs() if s.pool == "patch"]
+    if len(specs) != 1: raise ValueError(f"{a.corpus_store}: expected one kind of patch embedding, found {[s.tag for s in specs] or 'none'}")
+    spec, rank = specs[0], dist_world()[0]
+    every = PatchStream(a.corpus_store, spec)
+    if len(every.packs) < 2: raise ValueError(f"{a.corpus_store}: {len(every.packs)} pack(s); at least 2 are needed (the last is held out)")
+    held = PatchStream(a.corpus_store, spec, packs=every.packs[-1:])
+    val = PatchBank(dict(held.shard_items(0, 1)))
+    cfg = MAEConfig.of_size(p["mae_size"], d_in=every.dim, esm_model=spec.model, esm_layer=spec.layer, patch_size=spec.patch_size)
+    stream = PatchStream(a.corpus_store, spec, packs=every.packs[:-1], seed=p["seed"], max_patches=cfg.max_positions - 1)
+    tcfg = PretrainConfig(mask_ratio=p["mask_ratio"], epochs=a.epochs or p["epochs"], batch_size=p["batch_size"], lr=p["lr"], seed=p["seed"],
+                          accum_steps=a.accum_steps, ckpt_every=a.ckpt_every, amp_dtype=a.amp_dtype)
+    run_dir = _shared_folder(a.run_dir or p["run_dir"], "protnb-run-")
+    _, history = pretrain_mae(val, [], val.ids, cfg, tcfg, run_dir, device=dev, stream=stream, num_workers=a.workers)
+    out = {k: history[-1][k] for k in ("epoch", "train_loss", "val_mae_loss", "val_mean_patch_loss", "val_visible_mean_loss", "lr")}
+    if rank == 0:
+        print(f"world_size={dist_world()[1]} proteins={stream.n_items} (validation {len(val)}) checkpoint={run_dir/'mae_last.safetensors'}", file=sys.stderr)
+        print(json.dumps(out), flush=True)
+    return out
 
 def pretrain_main(argv: list[str] | None = None) -> dict:
     "What `python -m protnb.mae_pretrain` does; returns (rank 0: prints) the final metrics."
@@ -554,6 +701,7 @@ def pretrain_main(argv: list[str] | None = None) -> dict:
     if a.store: p["store_dir"] = a.store
     with distributed(a.device) as (rank, world, device):
         dev = get_device(device)
+        if a.corpus_store: return _pretrain_on_store(a, p, dev)
         pairs, prots, bank, esm = bernett_patch_bank(p, dev)
         corpus = prots["train"] if p["exclude_eval_proteins"] else sorted(set().union(*prots.values()))
         cfg = MAEConfig.of_size(p["mae_size"], d_in=esm.embed_dim, esm_model=esm.name, esm_layer=p["esm_layer"], patch_size=p["patch_size"])
@@ -613,7 +761,7 @@ def plot_reconstruction(rec: dict, # from `reconstruct_protein`
         ax.set(title=name, xlabel=f"feature (first {t.shape[1]})", xlim=(-2, t.shape[1] - 0.5))
     axes[0].set_ylabel("patch (▸ masked)")
     fig.colorbar(im, ax=axes[:2], shrink=0.8)
-    names = {"mae": "MAE", "mean_patch": "corpus\nmean", "visible_mean": "visible\nmean"}
+    names = {"mae": "MAE", "mean_patch": "corpus-mean\npatch", "visible_mean": "mean of its\nunmasked\npatches"}
     axes[2].bar([names[k] for k in rec["losses"]], list(rec["losses"].values()), color=["C0", "grey", "silver"])
     axes[2].set(title=f"loss on the {m.sum()} of {len(m)} patches masked", ylabel="masked-patch loss")
     axes[2].title.set_fontsize(9); axes[2].tick_params(axis="x", labelsize=8)
@@ -627,7 +775,7 @@ def plot_training_curves(history: list[dict], # `pretrain_mae`'s records, one pe
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     ax.plot(h.epoch, h.train_loss, "o-", label="train (masked patches)"); ax.plot(h.epoch, h.val_mae_loss, "o-", label="validation")
     ax.plot(h.epoch, h.val_mean_patch_loss, "--", c="grey", label="corpus-mean patch (val)")
-    ax.plot(h.epoch, h.val_visible_mean_loss, ":", c="grey", label="visible mean (val)")
+    ax.plot(h.epoch, h.val_visible_mean_loss, ":", c="grey", label="mean of the protein's unmasked patches (val)")
     ax.set(xlabel="epoch", ylabel="loss", title="MAE pretraining"); ax.legend(fontsize=7)
     ax.xaxis.get_major_locator().set_params(integer=True)
     return fig

@@ -14,11 +14,11 @@ import numpy as np, pandas as pd
 from .utils import atomic_write, save_json
 
 # %% auto #0
-__all__ = ['PACK_VERSION', 'STALE_AFTER_S', 'STORE_DTYPES', 'CLAIM_LEASE_S', 'CLAIM_POLL_S', 'CLAIM_BATCHES', 'EmbedSpec',
-           'sequence_key', 'StoreCorruption', 'EmbeddingStore']
+__all__ = ['PACK_VERSION', 'STALE_AFTER_S', 'STORE_DTYPES', 'CLAIM_LEASE_S', 'CLAIM_POLL_S', 'CLAIM_BATCHES', 'LOCK_TIMEOUT_S',
+           'EmbedSpec', 'sequence_key', 'StoreCorruption', 'EmbeddingStore', 'StoreLockTimeout']
 
 # %% ../nbs/00a_store.ipynb #2211491d
-import xxhash
+import xxhash, stat
 @dataclass(frozen=True)
 class EmbedSpec:
     "Everything that determines an embedding besides the sequence."
@@ -41,15 +41,50 @@ def sequence_key(seq: str) -> str:
     return hashlib.sha1(seq.encode()).hexdigest()
 
 class StoreCorruption(ValueError):
-    "A pack of the embedding store whose files do not match its index (damaged, truncated, missing or edited); names the file and what it held."
+    "A pack of the embedding store whose files do not match its index (damaged, truncated, missing or edited), or a store folder that is a link or a file; names the path and what it held."
     def __init__(self, path, reason: str, keys=(), ids=None):
         self.path, self.reason, self.keys = str(path), reason, list(keys)
         held = f"sequence ids {', '.join(map(str, ids[:8]))}{' ...' if len(ids) > 8 else ''}" if ids else \
                f"{len(self.keys)} sequence(s), keys {', '.join(k[:12] for k in self.keys[:4])}{' ...' if len(self.keys) > 4 else ''}"
-        super().__init__(f"{self.path}: {reason}; the pack held {held}. `embed` into this store moves it aside and recomputes them")
+        what = f"the pack held {held}. `embed` into this store moves it aside and recomputes them" if self.keys else \
+               "`embed` into this store moves it aside (never touching what a link points to) and recomputes what it hid"
+        super().__init__(f"{_esc(self.path)}: {reason}; {what}")
     def naming(self, ids_of: dict) -> StoreCorruption:
         "The same error naming the record ids (`ids_of`: sequence key -> id) instead of sequence keys."
         return StoreCorruption(self.path, self.reason, self.keys, [ids_of[k] for k in self.keys if k in ids_of] or None)
+
+def _esc(name) -> str:
+    "A file name safe to print or log on one line: control characters (newlines), backslashes and non-ASCII escaped."
+    return str(name).encode("unicode_escape").decode("ascii")
+
+def _path_problem(root: str | Path, rel: str) -> tuple[str, str] | None:
+    "The first component of `root/rel` that is a symbolic link or not a folder, and what it is; None if all are folders (or absent)."
+    path = str(root)
+    for part in Path(rel).parts:
+        path = os.path.join(path, part)
+        try: st = os.lstat(path)
+        except FileNotFoundError: return None
+        if stat.S_ISLNK(st.st_mode): return path, "a symbolic link where a store folder belongs (the store never follows one)"
+        if not stat.S_ISDIR(st.st_mode): return path, "not a folder, where a store folder belongs"
+    return None
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+def _open_read(path: str):
+    "Open a store file for reading without following a symbolic link (a link raises OSError: the store never reads through one)."
+    return os.fdopen(os.open(path, os.O_RDONLY | _NOFOLLOW), "rb")
+
+def _write_new(path: str | Path, write) -> None:
+    "Write a file atomically: `write(binary file)` fills a fresh, unguessable temporary file (never a planted link), then it is renamed onto `path`."
+    path = str(path); tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as fh: write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        try: os.unlink(tmp)
+        except FileNotFoundError: pass
+        raise
 
 PACK_VERSION = 2            # index format: entries plus the data's size, dtype and checksum
 STALE_AFTER_S = 600         # a data file without its index, or a temporary file, this old is debris of a killed writer
@@ -65,16 +100,18 @@ def _open_pack(path: str, meta: dict, verify: bool = True) -> tuple[np.memmap, n
     keys = [e[0] for e in meta["entries"]]
     def bad(reason): return StoreCorruption(path, reason, keys)
     try:
-        with open(path, "rb") as f:
+        with _open_read(path) as f:    # a link planted in place of a data file is refused, not followed
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode): raise ValueError("not a regular file")
             if np.lib.format.read_magic(f) != (1, 0): raise ValueError("not an .npy 1.0 header")
             shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
             start, size = f.tell(), os.fstat(f.fileno()).st_size
+            if (dtype.str, shape, fortran) != (meta["dtype"], (meta["size"],), False):
+                raise bad(f"the data header says {dtype.str} {shape}, the index {meta['dtype']} ({meta['size']},)")
+            if size != (want := start + meta["size"] * dtype.itemsize): raise bad(f"the data file has {size} bytes, the index implies {want} ({'truncated' if size < want else 'extra bytes'})")
+            mapped = np.memmap(f, dtype, "r", offset=start, shape=(meta["size"],)) if meta["size"] else np.empty(0, dtype)   # maps this very file
     except FileNotFoundError: raise bad("the data file is missing") from None
-    except (OSError, ValueError, SyntaxError) as e: raise bad(f"unreadable data header ({e})") from None
-    if (dtype.str, shape, fortran) != (meta["dtype"], (meta["size"],), False):
-        raise bad(f"the data header says {dtype.str} {shape}, the index {meta['dtype']} ({meta['size']},)")
-    if size != (want := start + meta["size"] * dtype.itemsize): raise bad(f"the data file has {size} bytes, the index implies {want} ({'truncated' if size < want else 'extra bytes'})")
-    mapped = np.memmap(path, dtype, "r", offset=start, shape=(meta["size"],)) if meta["size"] else np.empty(0, dtype)
+    except StoreCorruption: raise
+    except (OSError, ValueError, SyntaxError) as e: raise bad(f"unreadable data file ({e})") from None
     if verify and _pack_checksum(meta["dtype"], meta["entries"], [memoryview(mapped.view(np.ndarray)).cast("B")]) != meta["checksum"]:
         raise bad("checksum mismatch: the data or the index was changed after writing")
     return mapped, mapped.view(np.ndarray)
@@ -90,12 +127,57 @@ def _check_index(meta) -> dict:
 
 class EmbeddingStore:
     "A folder of embeddings keyed by `EmbedSpec` and sequence, written in checksummed packs: atomic, never replacing an entry, verified memory-mapped reads."
-    def __init__(self, root: str | Path): self.root, self._indexes = Path(root), {}
+    def __init__(self, root: str | Path # the store's folder; resolved to an absolute path now, so a later `os.chdir` changes nothing
+                ):
+        self.root, self._indexes, self._log_lock = Path(root).expanduser().resolve(), {}, threading.Lock()
     def __repr__(self): return f"EmbeddingStore({str(self.root)!r})"
     def _index(self, spec: EmbedSpec) -> _PackIndex:
         if (idx := self._indexes.get(spec.tag)) is None:   # one index per kind, shared with the writer thread
-            idx = self._indexes.setdefault(spec.tag, _PackIndex(os.path.join(self.root, spec.tag, "packs"))).refresh()
+            idx = self._indexes.setdefault(spec.tag, _PackIndex(os.path.join(self.root, spec.tag, "packs"), self.root)).refresh()
         return idx
+    def _real_dir(self, rel: str) -> Path:
+        "`root/rel` as real folders, created where missing; a link or a file in the way, at any level, is moved aside to `damaged/` (the link itself, never what it points to)."
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root
+        for part in Path(rel).parts:
+            if part in ("", ".", "..") or os.sep in part: raise ValueError(f"{self.root}: {rel!r} is not a path inside the store")
+            path = path/part
+            while True:
+                try: st = os.lstat(path)
+                except FileNotFoundError:
+                    try: os.mkdir(path)
+                    except FileExistsError: pass     # made by another process meanwhile: look at it again
+                    continue
+                if stat.S_ISDIR(st.st_mode): break
+                self._set_aside(path, "a symbolic link where a store folder belongs" if stat.S_ISLNK(st.st_mode) else "not a folder, where a store folder belongs")
+        return path
+    def _set_aside(self, path: str | Path, why: str) -> str | None:
+        "Move one entry of the store (a file, a folder or a link, which is moved as a link) into `damaged/`; log and warn. Return its new name."
+        path, ns = Path(path), f"{time.time_ns():x}-{uuid.uuid4().hex[:6]}"
+        rel = os.path.relpath(path, self.root)
+        if rel.split(os.sep)[0] == "damaged":     # the quarantine itself is in the way: rename it at the root first
+            aside = self.root/f".aside-{ns}"
+            try: os.replace(path, aside)
+            except FileNotFoundError: return None
+            path = aside
+        target = self._real_dir("damaged")/f"{rel.replace(os.sep, '__')}.{ns}"
+        try: os.replace(path, target)
+        except FileNotFoundError: return None      # another process moved it first
+        self._log([(rel, f"{why}; moved to damaged/{target.name}")])
+        warnings.warn(f"{_esc(self.root)}: moved {_esc(rel)} ({why}) to damaged/{_esc(target.name)}; the store starts that folder afresh", stacklevel=3)
+        return target.name
+    def _log(self, rows: list[tuple[str, str]]):
+        "Append `(where, what)` lines to `damaged/moved.log`, every field escaped (a file name cannot start a line), never through a link."
+        for attempt in range(3):
+            path = self._real_dir("damaged")/"moved.log"
+            try: fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o644)
+            except OSError as e:
+                if attempt == 2: raise
+                self._set_aside(path, f"moved.log is not a plain file ({type(e).__name__})"); continue
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd); self._set_aside(path, "moved.log is not a plain file"); continue
+            with self._log_lock, os.fdopen(fd, "a") as log: log.writelines(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{_esc(a)}\t{_esc(b)}\n" for a, b in rows)
+            return
     def has(self, spec: EmbedSpec, seq: str) -> bool: return sequence_key(seq) in self._index(spec).refresh().where
     def keys(self, spec: EmbedSpec) -> set[str]:
         "The `sequence_key`s stored for `spec` (in packs whose index is readable; data is checked on read)."
@@ -105,26 +187,29 @@ class EmbeddingStore:
         return self.put_many(spec, [(seq, arr)]) == 1
     def put_many(self, spec: EmbedSpec, items: Iterable[tuple[str, np.ndarray]]) -> int:
         "Store `(sequence, array)` pairs as one pack, skipping sequences already stored; return how many it wrote."
-        idx, new = self._index(spec), {}    # no re-read of the folder per pack: a copy raced in by another process is harmless
+        self._real_dir(os.path.join(spec.tag, "packs"))   # real folders inside the store (a planted link is moved aside, never written through)
+        idx, new = self._index(spec).refresh(), {}   # packs other writers committed meanwhile (a stat when none did): never store an entry twice
         for seq, arr in items:
             if (k := sequence_key(seq)) not in idx.where: new.setdefault(k, np.ascontiguousarray(arr, dtype=spec.dtype))
         if not new: return 0
-        if not os.path.exists(meta := os.path.join(self.root, spec.tag, "spec.json")): save_json(dataclasses.asdict(spec), meta)
+        if not os.path.lexists(meta := os.path.join(self.root, spec.tag, "spec.json")):
+            _write_new(meta, lambda fh: fh.write(json.dumps(dataclasses.asdict(spec), indent=2).encode()))
         offsets = np.cumsum([0] + [a.size for a in new.values()]).tolist()
         entries = [[k, o, list(a.shape)] for (k, a), o in zip(new.items(), offsets)]
         name, dt = f"{time.time_ns():x}-{uuid.uuid4().hex[:12]}", np.dtype(spec.dtype)    # time first: older packs are read first
-        with atomic_write(os.path.join(idx.folder, f"{name}.npy")) as tmp, open(tmp, "wb") as fh:   # arrays end to end, no copy
+        def data(fh):   # arrays end to end, no copy
             np.lib.format.write_array_header_1_0(fh, {"descr": dt.str, "fortran_order": False, "shape": (offsets[-1],)})
             for a in new.values(): fh.write(a.data)
+        _write_new(os.path.join(idx.folder, f"{name}.npy"), data)
         index = {"version": PACK_VERSION, "dtype": dt.str, "size": offsets[-1], "entries": entries,
                  "checksum": _pack_checksum(dt.str, entries, [memoryview(a).cast("B") for a in new.values()])}
-        with atomic_write(os.path.join(idx.folder, f"{name}.json")) as tmp, open(tmp, "w") as fh:
-            json.dump(index, fh)     # the index is written last: it commits the pack
+        _write_new(os.path.join(idx.folder, f"{name}.json"), lambda fh: fh.write(json.dumps(index).encode()))   # the index last: it commits the pack
         idx.add(name, index); return len(new)
     def get(self, spec: EmbedSpec, seq: str, mmap: bool | None = None) -> np.ndarray:
         "Read one embedding (its pack verified on first use): a memory-mapped view, except mean-pooled vectors (`mmap=None`), which are copied out."
         k, idx = sequence_key(seq), self._index(spec)
         if k not in idx.where: idx.refresh(force=True)     # another process may have committed it a moment ago
+        if idx.blocked: raise StoreCorruption(idx.blocked[0], idx.blocked[1])
         try: pack, offset, shape = idx.where[k]
         except KeyError:
             hint = f"; {len(idx.damaged)} damaged pack file(s) in this store hide entries: `embed` repairs, `verify()` lists them" if idx.damaged else ""
@@ -135,7 +220,14 @@ class EmbeddingStore:
         return a if keep_mapped else a.copy()
     def specs(self) -> list[EmbedSpec]:
         "The embedding kinds present in the store."
-        return [EmbedSpec(**json.loads(p.read_text())) for p in sorted(self.root.glob("**/spec.json")) if "damaged" not in p.relative_to(self.root).parts[:1]]
+        out = []
+        for top, dirs, files in os.walk(self.root):    # never into linked folders
+            if os.path.relpath(top, self.root).split(os.sep)[0] in ("damaged", "claims"): dirs[:] = []; continue
+            if "spec.json" in files:
+                try:
+                    with _open_read(os.path.join(top, "spec.json")) as f: out.append(EmbedSpec(**json.load(f)))
+                except (OSError, ValueError, TypeError): pass    # unreadable or a link: not a kind this store holds
+        return sorted(out, key=lambda sp: sp.tag)
     def usable(self, spec: EmbedSpec, seqs: Iterable[str]) -> set[str]:
         "Those of `seqs` whose `spec` embedding is stored in a pack that passes its checks; damaged packs and debris are moved aside (see `repair`)."
         idx, keys = self._index(spec).refresh(force=True), {sequence_key(s): s for s in seqs}
@@ -145,34 +237,45 @@ class EmbeddingStore:
         return {s for k, s in keys.items() if k in idx.where}
     def repair(self, spec: EmbedSpec) -> list[str]:
         "Move the damaged files of `spec`'s packs found so far, and debris of killed writers, to `<store>/damaged/`; warn and log what moved."
-        idx = self._index(spec)
+        idx = self._index(spec).refresh()
+        if idx.blocked:     # a link or a file where a folder of this kind belongs: moved aside as it is, the folder made afresh
+            self._set_aside(*idx.blocked); self._real_dir(os.path.join(spec.tag, "packs")); idx.reset(); idx.refresh(force=True)
         stems = {f.rsplit(".", 1)[0]: why for f, why in idx.damaged.items()}     # both files of a damaged pack go
         moved = [(f, why) for stem, why in sorted(stems.items()) for f in (f"{stem}.json", f"{stem}.npy")
-                 if os.path.exists(os.path.join(idx.folder, f))] + _debris(idx.folder)
-        dest = self.root/"damaged"/spec.tag/"packs"
+                 if os.path.lexists(os.path.join(idx.folder, f))] + _debris(idx.folder)
         done = []
         for f, why in moved:
-            dest.mkdir(parents=True, exist_ok=True)
-            target = dest/f if not (dest/f).exists() else dest/f"{f}.{time.time_ns():x}"
+            dest = self._real_dir(os.path.join("damaged", spec.tag, "packs"))
+            target = dest/f if not os.path.lexists(dest/f) else dest/f"{f}.{time.time_ns():x}"
             try: os.replace(os.path.join(idx.folder, f), target)
             except FileNotFoundError: continue      # another process moved it first
             done.append(f"{f} ({why})")
         with idx.lock:
             for f in [f for f in idx.damaged if f.rsplit(".", 1)[0] in stems]: del idx.damaged[f]   # moved: no longer hiding entries here
         if done:
-            with open(self.root/"damaged"/"moved.log", "a") as log:
-                log.writelines(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{spec.tag}\t{d}\n" for d in done)
-            warnings.warn(f"{self.root}: moved {len(done)} damaged file(s) of {spec.tag} to {dest} (listed in damaged/moved.log); "
-                          f"their entries are computed again: {'; '.join(done[:4])}{' ...' if len(done) > 4 else ''}", stacklevel=2)
+            self._log([(spec.tag, d) for d in done])
+            warnings.warn(f"{_esc(self.root)}: moved {len(done)} damaged file(s) of {spec.tag} to {_esc(dest)} (listed in damaged/moved.log); "
+                          f"their entries are computed again: {_esc('; '.join(done[:4]))}{' ...' if len(done) > 4 else ''}", stacklevel=2)
         return done
     def verify(self) -> pd.DataFrame:
-        "Check every pack of every kind (index, data length, checksum) and list debris; one row per damaged file (empty: all sound)."
+        "Check every pack of every kind (index, data length, checksum, finite values), links and files where folders belong, and debris; one row per damaged file (empty: all sound)."
         rows, packs, entries, nbytes = [], 0, 0, 0
-        for folder in sorted(p for p in self.root.glob("**/packs") if p.relative_to(self.root).parts[0] != "damaged"):
-            idx, tag = _PackIndex(str(folder)).refresh(), str(folder.parent.relative_to(self.root))   # a fresh index: nothing cached
+        for top, dirs, files in os.walk(self.root):     # os.walk lists a linked folder but never enters it
+            rel = os.path.relpath(top, self.root)
+            if rel.split(os.sep)[0] == "damaged":    # links set aside live here; only the log must be a plain file
+                if rel == "damaged" and os.path.lexists(log := os.path.join(top, "moved.log")) and not stat.S_ISREG(os.lstat(log).st_mode):
+                    rows.append(("damaged", "moved.log", "not a plain file (a link or a folder): the log is moved aside and started afresh"))
+                dirs[:] = []; continue
+            for n in dirs + files:
+                if os.path.islink(os.path.join(top, n)): rows.append((rel, _esc(n), "a symbolic link inside the store (never followed)"))
+            if "packs" in files and not os.path.islink(os.path.join(top, "packs")): rows.append((rel, "packs", "not a folder, where a store folder belongs"))
+            if os.path.basename(top) != "packs" or rel.split(os.sep)[0] == "claims": continue
+            idx, tag = _PackIndex(top).refresh(), os.path.dirname(rel)   # a fresh index: nothing cached
             for p in sorted(idx.packs):
-                if idx.check(p): packs += 1; entries += len(idx.packs[p]["entries"]); nbytes += idx.data(p)[1].nbytes
-            rows += [(tag, f, why) for f, why in sorted(idx.damaged.items())] + [(tag, f, why) for f, why in _debris(idx.folder, 0)]
+                if idx.check(p):
+                    packs += 1; entries += len(idx.packs[p]["entries"]); data = idx.data(p)[1]; nbytes += data.nbytes
+                    if n_bad := int(data.size - np.isfinite(data).sum()): rows.append((tag, f"{p}.npy", f"{n_bad} NaN or infinite value(s): written by a model that diverged"))
+            rows += [(tag, _esc(f), why) for f, why in sorted(idx.damaged.items())] + [(tag, _esc(f), why) for f, why in _debris(idx.folder, 0)]
         report = pd.DataFrame(rows, columns=["kind", "file", "problem"])
         report.attrs.update(sound_packs=packs, entries=entries, bytes=nbytes)
         return report
@@ -180,27 +283,37 @@ class EmbeddingStore:
 def _debris(folder: str, stale_s: float = STALE_AFTER_S) -> list[tuple[str, str]]:
     "Data files without an index and temporary files, older than `stale_s`: what a killed writer leaves."
     try: names = set(os.listdir(folder))
-    except FileNotFoundError: return []
+    except (FileNotFoundError, NotADirectoryError): return []
     def old(n):
-        try: return time.time() - os.stat(os.path.join(folder, n)).st_mtime > stale_s
+        try: return time.time() - os.lstat(os.path.join(folder, n)).st_mtime > stale_s
         except FileNotFoundError: return False     # committed or moved meanwhile
     out = [(n, "data file without an index") for n in sorted(names) if n.endswith(".npy") and f"{n[:-4]}.json" not in names and old(n)]
     return out + [(n, "temporary file of a killed writer") for n in sorted(names) if n.endswith(".tmp") and old(n)]
 
 class _PackIndex:
     "Which pack holds each stored sequence of one embedding kind, and where in it; re-read only when the folder changes."
-    def __init__(self, folder: str):
-        self.folder, self.packs, self.where, self.damaged, self.read, self.stamp = folder, {}, {}, {}, set(), None
-        self.lock, self.verified, self.maps = threading.Lock(), set(), {}
+    def __init__(self, folder: str, root: str | Path | None = None # the store's root: every folder from it down to `folder` must be a real folder
+                ):
+        self.folder, self.root, self.lock, self.blocked = folder, root, threading.Lock(), None
+        self.reset()
+    def reset(self):
+        "Forget everything read (the folder was replaced)."
+        self.packs, self.where, self.damaged, self.read, self.stamp, self.verified, self.maps = {}, {}, {}, set(), None, set(), {}
     def refresh(self, force: bool = False) -> _PackIndex:
         "Read the indexes of packs committed since the last look (by any process); an unreadable one is noted as damaged."
-        try: stamp = os.stat(self.folder).st_mtime_ns
+        if self.root is not None:
+            self.blocked = _path_problem(self.root, os.path.relpath(self.folder, self.root))
+            if self.blocked:    # nothing read through a link or from a file posing as the folder: the kind's entries are hidden until repaired
+                with self.lock: self.reset()
+                return self
+        try: st = os.lstat(self.folder)
         except FileNotFoundError: return self
-        if stamp == self.stamp and not force: return self
-        self.stamp = stamp
+        if not stat.S_ISDIR(st.st_mode): self.blocked = (self.folder, "not a folder, where a store folder belongs"); return self
+        if st.st_mtime_ns == self.stamp and not force: return self
+        self.stamp = st.st_mtime_ns
         for name in sorted(n for n in os.listdir(self.folder) if n.endswith(".json") and n[:-5] not in self.read):
             try:
-                with open(os.path.join(self.folder, name)) as fh: self.add(name[:-5], _check_index(json.load(fh)))
+                with _open_read(os.path.join(self.folder, name)) as fh: self.add(name[:-5], _check_index(json.load(fh)))
             except FileNotFoundError: continue          # moved aside by another process
             except (OSError, ValueError, UnicodeDecodeError) as e:
                 with self.lock: self.damaged[name] = f"unreadable index ({type(e).__name__}: {str(e)[:80]})"; self.read.add(name[:-5])
@@ -230,7 +343,7 @@ class _PackIndex:
         return hit
 
 # %% ../nbs/00a_store.ipynb #a0a00008
-import socket
+import socket, sys, errno, fcntl
 STORE_DTYPES = ("float32", "float16")
 
 class _StoreWriter:
@@ -263,9 +376,15 @@ class _StoreWriter:
         self.thread.shutdown(wait=True); self.blocked_s += time.perf_counter() - t
         if self.failed is not None: raise self.failed
 
-CLAIM_LEASE_S = 900      # a claim its holder has not renewed for this long expires (its holder died on another machine)
+CLAIM_LEASE_S = 900      # a claim its holder has not renewed for this long expires (its holder died or stalled); env PROTNB_CLAIM_LEASE_S
 CLAIM_POLL_S = 0.5       # how often a process whose remaining sequences are all claimed looks again
 CLAIM_BATCHES = 32       # a claim covers about this many token budgets of residues
+LOCK_TIMEOUT_S = 120     # longest wait for the claims lock before `StoreLockTimeout`; env PROTNB_STORE_LOCK_TIMEOUT_S
+
+def _setting(name: str, default: float) -> float:
+    "A number from the environment (so a test or an impatient user can shorten a lease), else the default."
+    try: return float(os.environ.get(name) or default)
+    except ValueError: raise ValueError(f"{name} must be a number of seconds, got {os.environ.get(name)!r}") from None
 
 def _process_start(pid: int) -> str | None:
     "When a process started (Linux: field 22 of /proc/PID/stat), to tell it from a later process given the same pid; None elsewhere."
@@ -273,18 +392,72 @@ def _process_start(pid: int) -> str | None:
         with open(f"/proc/{pid}/stat") as f: return f.read().rsplit(")", 1)[1].split()[19]
     except (OSError, IndexError): return None
 
+def _process_state(pid, host) -> str:
+    "How a holder process is doing, for a waiting message: stopped, running or gone (only on this machine)."
+    if host != socket.gethostname(): return f"on {host}"
+    try:
+        with open(f"/proc/{int(pid)}/stat") as f: state = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError, ValueError): return "state unknown"
+    return {"T": "stopped", "t": "stopped", "Z": "exited", "D": "waiting on the disk"}.get(state, "running")
+
+def _clock(t: float) -> str: return time.strftime("%H:%M:%S", time.localtime(t))
+
+def _say(msg: str):
+    "A line on stderr: waits are announced, never silent."
+    print(f"protnb store: {msg}", file=sys.stderr, flush=True)
+
+class StoreLockTimeout(TimeoutError):
+    "The store's claims lock stayed held past the timeout; names the holder and how it is doing."
+
+class _StoreLock:
+    "An exclusive lock (`flock`) on a file of the store, opened without following links, that records its holder, announces a wait and gives up with `StoreLockTimeout`."
+    def __init__(self, store: EmbeddingStore, path: Path, me: dict):
+        self.store, self.path, self.me, self.fd = store, path, me, None
+    def _open(self) -> int:
+        for _ in range(3):
+            try: fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+            except OSError as e:
+                if e.errno not in (errno.ELOOP, errno.EISDIR, errno.ENXIO): raise
+                self.store._set_aside(self.path, f"the lock file is not a plain file ({errno.errorcode.get(e.errno, e.errno)})"); continue
+            if stat.S_ISREG(os.fstat(fd).st_mode): return fd
+            os.close(fd); self.store._set_aside(self.path, "the lock file is not a plain file")
+        raise OSError(f"{self.path}: cannot make a lock file here")
+    def holder(self) -> str:
+        "Who holds the lock, as recorded in it."
+        try:
+            with _open_read(str(self.path)) as f: h = json.loads(f.read(4096) or b"{}")
+            return f"{h['host']} pid {h['pid']} ({_process_state(h['pid'], h['host'])}) since {_clock(h['since'])}"
+        except (OSError, ValueError, KeyError, TypeError): return "an unknown process"
+    def __enter__(self):
+        timeout, t0, told = _setting("PROTNB_STORE_LOCK_TIMEOUT_S", LOCK_TIMEOUT_S), time.time(), False
+        while True:
+            fd = self._open()
+            try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); break
+            except BlockingIOError: os.close(fd)
+            if time.time() - t0 > timeout:
+                raise StoreLockTimeout(f"{_esc(self.path)}: the store's claims lock is still held by {self.holder()} after {timeout:.0f} s; "
+                                       "if that process is stuck, end it (its lock goes with it), or raise PROTNB_STORE_LOCK_TIMEOUT_S")
+            if not told:
+                _say(f"waiting for the lock {_esc(self.path)}, held by {self.holder()}; giving up at {_clock(t0 + timeout)} (PROTNB_STORE_LOCK_TIMEOUT_S={timeout:.0f})"); told = True
+            time.sleep(0.05)
+        os.ftruncate(fd, 0); os.pwrite(fd, json.dumps({**self.me, "since": time.time()}).encode(), 0)
+        self.fd = fd; return self
+    def __exit__(self, *exc):
+        fd, self.fd = self.fd, None
+        try: os.ftruncate(fd, 0)
+        finally: fcntl.flock(fd, fcntl.LOCK_UN); os.close(fd)
+
 class _Claims:
     "Claims on sequences being embedded into a store, so processes sharing it (two notebooks, a relaunched job) split the work instead of repeating it."
     def __init__(self, store: EmbeddingStore, specs: list[EmbedSpec]):
-        from filelock import FileLock
-        self.store, self.specs, self.folder = store, specs, store.root/"claims"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.lock, self.held, self.held_lock = FileLock(str(self.folder/".lock")), set(), threading.Lock()
+        self.store, self.specs, self.folder = store, specs, store._real_dir("claims")   # a real folder of the store, never a link
         self.me = {"host": socket.gethostname(), "pid": os.getpid(), "started": _process_start(os.getpid())}
-        self.tags = sorted(sp.tag for sp in specs)
+        self.lock, self.held, self.held_lock = _StoreLock(store, self.folder/".lock", self.me), set(), threading.Lock()
+        self.tags, self.lease = sorted(sp.tag for sp in specs), _setting("PROTNB_CLAIM_LEASE_S", CLAIM_LEASE_S)
+        self.blocking: dict[str, tuple[dict, float]] = {}    # claims of others holding up this process at its last `take`: path -> (claim, mtime)
     def _expired(self, claim: dict, path: Path) -> bool:
-        "A claim is void once its holder is gone: a dead process on this machine, or no renewal for `CLAIM_LEASE_S`."
-        if time.time() - path.stat().st_mtime > CLAIM_LEASE_S: return True
+        "A claim is void once its holder is gone: a dead process on this machine, or no renewal for the lease (`CLAIM_LEASE_S`)."
+        if time.time() - os.lstat(path).st_mtime > self.lease: return True
         if claim.get("host") != self.me["host"]: return False
         try: os.kill(int(claim["pid"]), 0)
         except ProcessLookupError: return True
@@ -292,13 +465,16 @@ class _Claims:
         return claim.get("started") != _process_start(int(claim["pid"]))     # the pid was reused by another process
     def _claimed_by_others(self) -> set[str]:
         "Sequence keys that live processes hold for every kind this run needs; expired claims are removed."
-        out = set()
+        out, self.blocking = set(), {}
         for p in self.folder.glob("*.json"):
-            if str(p) in self.held: continue
-            try: claim = json.loads(p.read_text()); expired = self._expired(claim, p)
+            if str(p) in self.held or p.is_symlink(): continue     # a link is no claim (and is never read through)
+            try:
+                with _open_read(str(p)) as f: claim = json.load(f)
+                expired, mtime = self._expired(claim, p), os.lstat(p).st_mtime
             except (OSError, ValueError, KeyError, TypeError): continue     # vanished (released) or unreadable: not a hold
             if expired: p.unlink(missing_ok=True)
-            elif set(self.tags) <= set(claim.get("tags", ())): out.update(claim.get("keys", ()))
+            elif set(self.tags) <= set(claim.get("tags", ())):
+                keys = claim.get("keys", ()); out.update(keys); self.blocking[str(p)] = (claim, mtime)
         return out
     def take(self, pending: list[tuple[str, str]], budget: int) -> tuple[list[str], list[tuple[str, str]], str | None]:
         "Claim the next unclaimed, unstored `(seq, key)`s, up to `budget` residues; return them, what is still to be stored, and the claim file."
@@ -312,7 +488,8 @@ class _Claims:
                 chunk.append((s, k)); n += len(s)
             if chunk:
                 path = self.folder/f"{self.me['host']}-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
-                save_json({**self.me, "tags": self.tags, "keys": [k for _, k in chunk]}, path)
+                claim = {**self.me, "since": time.time(), "tags": self.tags, "keys": [k for _, k in chunk]}
+                _write_new(path, lambda fh: fh.write(json.dumps(claim).encode()))
                 with self.held_lock: self.held.add(str(path))
                 return [s for s, _ in chunk], rest, str(path)
         return [], rest, None
@@ -320,20 +497,40 @@ class _Claims:
         "Keep this process's claims from expiring (called as its batches finish)."
         with self.held_lock: held = list(self.held)
         for p in held:
-            try: os.utime(p)
-            except FileNotFoundError: pass
+            try: os.utime(p, follow_symlinks=False)
+            except FileNotFoundError: pass     # taken over while this process stalled: `lost` tells
     def release(self, path: str | None = None):
         "Drop one claim (its pack is committed), or all of them."
         with self.held_lock: paths = [path] if path else list(self.held); self.held.difference_update(paths)
         for p in paths: Path(p).unlink(missing_ok=True)
+    def lost(self, path: str) -> bool:
+        "Whether this process's claim `path` was taken over (it stalled past the lease): then it must stop and drop that work."
+        return path is not None and not os.path.lexists(path)
+    def waiting_message(self) -> str:
+        "Whom this process waits for, since when, and when it takes their work over if they do not renew."
+        parts = []
+        for p, (c, mtime) in sorted(self.blocking.items()):
+            parts.append(f"{len(c.get('keys', ()))} protein(s) claimed by {c.get('host')} pid {c.get('pid')} ({_process_state(c.get('pid'), c.get('host'))}) "
+                         f"since {_clock(c['since']) if isinstance(c.get('since'), (int, float)) else '?'}, last renewed {_clock(mtime)}: "
+                         f"taken over at {_clock(mtime + self.lease)} unless renewed")
+        return "waiting for " + "; ".join(parts[:4]) + (f"; and {len(parts) - 4} more claim(s)" if len(parts) > 4 else "")
 
 def _embed_claimed(claims: _Claims, todo: list[str], budget: int, run, writer: _StoreWriter) -> tuple[list[str], float]:
-    "Embed `todo` claim by claim; wait while only sequences other processes hold are left; return what this process computed and the seconds it waited."
-    pending, computed, waited = [(s, sequence_key(s)) for s in todo], [], 0.0
+    "Embed `todo` claim by claim; wait (saying so on stderr) while only sequences other processes hold are left; return what this process computed and the seconds it waited."
+    pending, computed, waited, said, said_at = [(s, sequence_key(s)) for s in todo], [], 0.0, None, 0.0
     while pending:
         chunk, pending, path = claims.take(pending, budget)
         if chunk:
-            run(chunk); computed += chunk
+            done = run(chunk, lambda: claims.lost(path))    # `run` stops before its next batch once the claim is lost
+            computed += done
+            if len(done) < len(chunk):      # stalled past the lease: another writer took the claim over; what it finished is not stored again
+                left = set(chunk) - set(done)
+                _say(f"this process's claim on {len(chunk)} protein(s) was taken over while it was stalled (lease {claims.lease:.0f} s); "
+                     f"it stopped after {len(done)} and leaves the other {len(left)} to whoever holds them now")
+                pending = [(s, sequence_key(s)) for s in chunk if s in left] + pending
             writer.after(functools.partial(claims.release, path))    # released once its packs are committed
-        elif pending: time.sleep(CLAIM_POLL_S); waited += CLAIM_POLL_S
+        elif pending:
+            if (key := sorted(claims.blocking)) != said or time.time() - said_at > 60:   # when the claims waited on change, and each minute
+                _say(claims.waiting_message()); said, said_at = key, time.time()
+            time.sleep(CLAIM_POLL_S); waited += CLAIM_POLL_S
     return computed, waited

@@ -709,7 +709,7 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 # %% ../nbs/02_tf_crossattn.ipynb #a551156c
-SCORE_ONLY = ("ipTM only", "AF missing (indicator alone)", "nested selection")   # methods whose outputs are (or may be, where ipTM was chosen) ranking scores, not P(binder) and ln Kd
+SCORE_ONLY = ("ipTM only", "AF missing (indicator alone)")   # methods whose outputs are ranking scores, not P(binder) and ln Kd
 
 def pair_predictions(pairs: pd.DataFrame, # the pair table (tile, domain, kd_nM, ln_kd, binder, censored)
                      oof: pd.DataFrame, # out-of-fold predictions from `cross_validate` (one row per method, repeat, pair)
@@ -771,17 +771,24 @@ def tf_explorer(pairs: pd.DataFrame, # pairs with measured binding and AF metric
                ) -> widgets.Widget:
     "Tile and domain dropdowns over `pair_predictions`, `pair_attention`/`plot_attention_map` and `af_metrics`."
     tiles = sorted(pairs.tile.unique())
-    def show(tile=tiles[0], domain=DOMAINS[0]):
+    def show(tile=tiles[0], domain=None):
         hit = pairs[(pairs.tile == tile) & (pairs.domain == domain)]
         if hit.empty: print(f"{tile} × {domain} was not measured; measured domains of this tile: {sorted(pairs[pairs.tile == tile].domain)}"); return None
         table = pair_predictions(pairs, oof, tile, domain)
         if predictor is not None and domain_seqs:
             att = pair_attention(predictor, hit.iloc[:1], hit.iloc[0].tile_seq, domain_seqs[domain])
             table = pd.concat([table, pd.DataFrame([{"source": "final model (fitted on all pairs: in-sample)", "binder": round(att["p_binder"], 3), "note": "attention below"}])], ignore_index=True)
-        display(table)
+        with pd.option_context("display.max_colwidth", None): display(table)   # method names and notes in full
         if predictor is not None and domain_seqs:
             fig = plot_attention_map(att, hit.iloc[0].tile_seq, domain_seqs[domain], f"{tile} × {domain}"); display(fig); plt.close(fig)
         display(af_metrics(hit.iloc[0]))
         return table
-    return widgets.interactive(show, tile=widgets.Dropdown(options=tiles, description="tile"),
-                               domain=widgets.Dropdown(options=list(DOMAINS), description="domain"))
+    measured = pairs.groupby("tile").domain.agg(lambda d: [x for x in DOMAINS if x in set(d)])
+    tile_w = widgets.Dropdown(options=tiles, description="tile")
+    dom_w = widgets.Dropdown(options=measured[tiles[0]], description="domain")
+    def _domains(change):   # offer the domains this tile was measured against, keeping the current one when it was
+        keep = dom_w.value if dom_w.value in measured[change["new"]] else None
+        dom_w.options = measured[change["new"]]
+        if keep: dom_w.value = keep
+    tile_w.observe(_domains, "value")
+    return widgets.interactive(show, tile=tile_w, domain=dom_w)

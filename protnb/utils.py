@@ -4,19 +4,20 @@
 
 # %% ../nbs/05_utils.ipynb #030f37c1
 from __future__ import annotations
-import os, sys, ast, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
+import os, re, sys, ast, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
 from pathlib import Path
 from typing import Any
 import numpy as np, torch
 from tqdm.std import tqdm
 
 # %% auto #0
-__all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'get_device', 'papermill_params', 'is_headless', 'progress',
-           'atomic_write', 'save_json', 'ConfigMismatch', 'UnsafeCheckpoint', 'config_diff', 'torch_load_safe',
-           'save_checkpoint', 'load_checkpoint', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision',
-           'render_results_md', 'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli', 'dist_world',
-           'all_reduce_sum', 'all_reduce_', 'epoch_seed', 'rank_share', 'ddp_wrap', 'sync_context', 'StopRequest',
-           'tie_groups', 'weighted_auroc', 'weighted_ap']
+__all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'DeviceError', 'get_device', 'papermill_params', 'is_headless',
+           'progress', 'atomic_write', 'save_json', 'CheckpointError', 'ConfigMismatch', 'UnsafeCheckpoint',
+           'config_diff', 'torch_load_safe', 'save_checkpoint', 'load_checkpoint', 'check_finite',
+           'config_from_checkpoint', 'build_checked', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision',
+           'render_results_md', 'relative_paths', 'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli',
+           'dist_world', 'all_reduce_sum', 'all_reduce_', 'epoch_seed', 'rank_share', 'ddp_wrap', 'sync_context',
+           'StopRequest', 'tie_groups', 'weighted_auroc', 'weighted_ap']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
@@ -50,11 +51,23 @@ def set_seed(seed: int # seeds `random`, numpy and torch (CPU and CUDA)
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
 
-def get_device(device: str = "auto" # "auto" picks CUDA when present, else CPU
+class DeviceError(ValueError):
+    "A device that does not exist or is not available on this machine; the message says which and what to use instead."
+
+def get_device(device: str | torch.device = "auto" # "auto" picks CUDA when present, else CPU; or cpu, cuda, cuda:N, mps
               ) -> torch.device:
-    "Resolve a device name."
-    if device == "auto": device = "cuda" if torch.cuda.is_available() else "cpu"
-    return torch.device(device)
+    "Resolve a device name, refusing one this machine does not have with `DeviceError` (before any model is built on it)."
+    if isinstance(device, str) and device.strip().lower() == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError, ValueError): raise DeviceError(f"unknown device {device!r}: use auto, cpu, cuda, cuda:N or mps") from None
+    if d.type == "cuda":
+        if not torch.cuda.is_available():
+            raise DeviceError(f"device {device!r}: CUDA is not available here ({'no GPU found' if torch.backends.cuda.is_built() else f'this torch {torch.__version__} is built without CUDA'}); use auto or cpu")
+        if d.index is not None and d.index >= torch.cuda.device_count():
+            raise DeviceError(f"device {device!r}: this machine has {torch.cuda.device_count()} GPU(s), cuda:0 to cuda:{torch.cuda.device_count() - 1}")
+    elif d.type == "mps" and not torch.backends.mps.is_available(): raise DeviceError(f"device {device!r}: Apple's MPS is not available here; use auto or cpu")
+    elif d.type not in ("cpu", "cuda", "mps", "meta"): raise DeviceError(f"device {device!r}: protnb runs on cpu, cuda or mps, not {d.type}")
+    return d
 
 # %% ../nbs/05_utils.ipynb #0967cc15
 def papermill_params() -> set[str]:
@@ -122,12 +135,15 @@ def _json_default(o):
     raise TypeError(f"cannot serialise {type(o).__name__} to JSON")
 
 # %% ../nbs/05_utils.ipynb #1ac6d196
-import pickle, re, safetensors, safetensors.torch
+import pickle, re, math, typing, xxhash, safetensors, safetensors.torch
 
-class ConfigMismatch(ValueError):
+class CheckpointError(ValueError):
+    "A checkpoint file that cannot be loaded as it is (damaged, not a checkpoint, a config or weights that do not fit); names the file and what is wrong."
+
+class ConfigMismatch(CheckpointError):
     "A checkpoint's stored config differs from the model it is loaded into."
 
-class UnsafeCheckpoint(pickle.UnpicklingError):
+class UnsafeCheckpoint(pickle.UnpicklingError, CheckpointError):
     "A pickled checkpoint that asks for a global outside the allow-list: loading it could run code, so it is refused."
 
 def config_diff(saved: dict, expected: dict, keys=None) -> list[str]:
@@ -148,15 +164,15 @@ def torch_load_safe(path: str | Path, # a file written by `torch.save`
         if not (asked := re.findall(r"GLOBAL ([\w.]+)", str(e))): raise _unreadable(path, e) from None   # torch names the first global it refused
         raise UnsafeCheckpoint(f"{path}: refused to load: it needs {asked[0]}, which is not a tensor or plain data and could run code. "
                                "Pass trust_checkpoint=True (CLI: --trust-checkpoint) only if you know where the file comes from.") from None
-    except (RuntimeError, EOFError, ValueError, OSError, safetensors.SafetensorError) as e:   # torch reads *.safetensors with safetensors
-        if isinstance(e, FileNotFoundError): raise
+    except (FileNotFoundError, IsADirectoryError, PermissionError): raise
+    except Exception as e:   # whatever a file that is not a checkpoint makes the unpickler raise (KeyError, IndexError, RecursionError...)
         raise _unreadable(path, e) from None
 
-def _unreadable(path, e: Exception) -> ValueError:
+def _unreadable(path, e: Exception) -> CheckpointError:
     "A damaged file, or not a torch checkpoint (torch's own message is long: keep its first line)."
     msg = str(e).split("WeightsUnpickler error:")[-1]
     first = next((l.strip() for l in msg.splitlines() if l.strip() and not l.startswith(("Weights only load failed", "Please file an issue"))), "")
-    return ValueError(f"{path}: damaged or not a torch checkpoint ({type(e).__name__}: {first[:160]})")
+    return CheckpointError(f"{path}: damaged or not a torch checkpoint ({type(e).__name__}: {first[:160]})")
 
 _TENSOR, _ARRAY, _TUPLE, _ITEMS = "__tensor__", "__ndarray__", "__tuple__", "__items__"
 
@@ -194,6 +210,17 @@ def _is_safetensors(path: Path) -> bool:
     with open(path, "rb") as f: head = f.read(9)
     return len(head) == 9 and head[8:9] == b"{"
 
+def _tensor_bytes(t: torch.Tensor) -> memoryview:
+    "A tensor's raw bytes (any dtype, bfloat16 included)."
+    return memoryview(t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy())
+
+def _checkpoint_checksum(header: str, tensors: dict[str, torch.Tensor]) -> str:
+    "XXH3-128 over the JSON header and every tensor's name, dtype, shape and bytes (as the embedding store checks its packs)."
+    h = xxhash.xxh3_128(header.encode())
+    for k in sorted(tensors):
+        t = tensors[k]; h.update(json.dumps([k, str(t.dtype), list(t.shape)]).encode()); h.update(_tensor_bytes(t))
+    return f"xxh3_128:{h.hexdigest()}"
+
 def save_checkpoint(path: str | Path, # file to write (atomically); name it `*.safetensors`
                     model: torch.nn.Module, # its `state_dict` is saved
                     config: dict, # everything needed to rebuild `model`
@@ -205,33 +232,52 @@ def save_checkpoint(path: str | Path, # file to write (atomically); name it `*.s
     for k, t in tensors.items():   # safetensors refuses tensors sharing memory (tied weights, views): store copies
         if t.numel() and (ptr := t.untyped_storage().data_ptr()) in seen: tensors[k] = t.clone()
         elif t.numel(): seen.add(ptr)
-    with atomic_write(path) as tmp: safetensors.torch.save_file(tensors, str(tmp), metadata={"protnb_checkpoint": json.dumps(tree)})
+    header = json.dumps(tree); meta = {"protnb_checkpoint": header, "protnb_checksum": _checkpoint_checksum(header, tensors)}
+    if dataclasses.is_dataclass(config): meta["protnb_config_class"] = type(config).__name__   # the kind of model, for a clear refusal
+    with atomic_write(path) as tmp: safetensors.torch.save_file(tensors, str(tmp), metadata=meta)
     return Path(path)
 
-def _read_checkpoint(path: Path, map_location, trust_checkpoint: bool) -> dict:
-    "A checkpoint's contents: safetensors as written by `save_checkpoint`, or a `torch.save` file of tensors and plain data."
+def _read_checkpoint(path: Path, map_location, trust_checkpoint: bool) -> tuple[dict, str | None]:
+    "A checkpoint's contents (safetensors as written by `save_checkpoint`, or a `torch.save` file of tensors and plain data), checksum verified, and its config class's name if recorded."
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such checkpoint file")
-    if not _is_safetensors(path): return torch_load_safe(path, trust_checkpoint=trust_checkpoint, map_location=map_location)
+    if not _is_safetensors(path):
+        ck = torch_load_safe(path, trust_checkpoint=trust_checkpoint, map_location=map_location)
+        warnings.warn(f"{path}: a torch.save checkpoint carries no checksum, so damage to it cannot be detected; "
+                      "load it once and save it with save_checkpoint to add one", stacklevel=3)
+        return ck, None
     try:
         with safetensors.safe_open(str(path), "pt") as f:
             meta, tensors = f.metadata() or {}, {k: f.get_tensor(k) for k in f.keys()}
-    except safetensors.SafetensorError as e: raise ValueError(f"{path}: damaged checkpoint ({e})") from None
-    if "protnb_checkpoint" not in meta: raise ValueError(f"{path}: a safetensors file without protnb's config header (not written by save_checkpoint)")
+    except (safetensors.SafetensorError, OSError, ValueError) as e:
+        if isinstance(e, (FileNotFoundError, PermissionError)): raise
+        raise CheckpointError(f"{path}: damaged checkpoint ({type(e).__name__}: {str(e)[:160]})") from None
+    if "protnb_checkpoint" not in meta: raise CheckpointError(f"{path}: a safetensors file without protnb's config header (not written by save_checkpoint)")
+    if "protnb_checksum" not in meta:
+        warnings.warn(f"{path}: written before protnb checkpoints carried a checksum, so damage to it cannot be detected; "
+                      "loading it unchecked (save it again with save_checkpoint to add one)", stacklevel=3)
+    elif _checkpoint_checksum(meta["protnb_checkpoint"], tensors) != meta["protnb_checksum"]:
+        raise CheckpointError(f"{path}: checksum mismatch: the weights or the header changed after the file was written (damaged or edited)")
     if map_location not in (None, "cpu"): tensors = {k: t.to(map_location) for k, t in tensors.items()}
-    try: return _from_plain(json.loads(meta["protnb_checkpoint"]), tensors)
-    except (ValueError, KeyError, TypeError) as e: raise ValueError(f"{path}: damaged checkpoint header ({type(e).__name__}: {e})") from None
+    try: ck = _from_plain(json.loads(meta["protnb_checkpoint"]), tensors)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
+        raise CheckpointError(f"{path}: damaged checkpoint header ({type(e).__name__}: {str(e)[:160]})") from None
+    return ck, meta.get("protnb_config_class")
 
 def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                     model: torch.nn.Module | None = None, # loaded in place when given
                     expected: dict | None = None, # config the caller built `model` from; any difference raises `ConfigMismatch`
                     keys=None, # compare only these config keys
                     map_location="cpu",
-                    trust_checkpoint: bool = False # older pickled checkpoints only: allow any object (runs code from the file)
+                    trust_checkpoint: bool = False, # older pickled checkpoints only: allow any object (runs code from the file)
+                    config_class: type | None = None # the loader's config dataclass: the stored config is checked against it first
                    ) -> dict:
-    "Load a checkpoint without running code from it, refusing a config or tensor-shape mismatch with a message naming each one."
-    path = Path(path); ck = _read_checkpoint(path, map_location, trust_checkpoint)
-    if not (isinstance(ck, dict) and isinstance(ck.get("config"), dict) and isinstance(ck.get("state_dict"), dict)):
-        raise ValueError(f"{path}: not a protnb checkpoint (no config and state_dict; written by save_checkpoint?)")
+    "Load a checkpoint without running code from it: checksum, finite weights and config (against `config_class`) checked, a config or tensor-shape mismatch refused naming each one."
+    path = Path(path); ck, saved_class = _read_checkpoint(path, map_location, trust_checkpoint)
+    if not (isinstance(ck, dict) and isinstance(ck.get("config"), dict) and isinstance(ck.get("state_dict"), dict)
+            and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in ck["state_dict"].items())):
+        raise CheckpointError(f"{path}: not a protnb checkpoint (no config and state_dict of named tensors; written by save_checkpoint?)")
+    check_finite(path, ck["state_dict"])
+    if config_class is not None: config_from_checkpoint(path, ck["config"], config_class, saved_class)
     if expected is not None:
         exp = dataclasses.asdict(expected) if dataclasses.is_dataclass(expected) else dict(expected)
         if diff := config_diff(ck["config"], exp, keys): raise ConfigMismatch(f"{path} does not fit this model:\n  " + "\n  ".join(diff))
@@ -244,6 +290,82 @@ def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                 bad + [f"missing {', '.join(missing[:5])}"]*bool(missing) + [f"unexpected {', '.join(unexpected[:5])}"]*bool(unexpected)))
         model.load_state_dict(ck["state_dict"])
     return ck
+
+def check_finite(path, # the file, for the message
+                 tensors: dict[str, torch.Tensor]):
+    "Refuse weights holding NaN or infinity by name: a model that diverged gives NaN for every input."
+    for k, t in tensors.items():
+        if t.is_floating_point() or t.is_complex():
+            if n := int((~torch.isfinite(t)).sum()): raise CheckpointError(f"{path}: weight {k} {tuple(t.shape)} holds {n} NaN or infinite value(s); refusing a model that diverged or was damaged")
+
+def _field_problem(value, hint) -> str | None:
+    "Why `value` does not fit the type annotation `hint` (None if it does); plain types, tuples, lists, unions and nested dataclasses."
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is typing.Any: return None
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", ())):
+        probs = [_field_problem(value, a) for a in args]
+        return None if any(p is None for p in probs) else " or ".join(filter(None, probs))
+    if hint is type(None): return None if value is None else "not None"
+    if dataclasses.is_dataclass(hint): return None if isinstance(value, (dict, hint)) else f"a {type(value).__name__}, not a {hint.__name__} config"
+    if hint is bool: return None if isinstance(value, bool) else f"a {type(value).__name__}, not a bool"
+    if hint is int:
+        if not isinstance(value, int) or isinstance(value, bool): return f"a {type(value).__name__} ({value!r:.40}), not an integer"
+        return None if abs(value) < 2**31 else f"{value} is out of range"
+    if hint is float:
+        if not isinstance(value, (int, float)) or isinstance(value, bool): return f"a {type(value).__name__} ({value!r:.40}), not a number"
+        return None if math.isfinite(value) else f"{value} is not finite"
+    if hint is str: return None if isinstance(value, str) else f"a {type(value).__name__}, not text"
+    if (origin or hint) in (tuple, list):
+        if not isinstance(value, (tuple, list)): return f"a {type(value).__name__}, not a {(origin or hint).__name__}"
+        inner = args[0] if args and (len(args) == 1 or args[-1] is Ellipsis) else None
+        probs = [p for v in value for p in [_field_problem(v, inner) if inner else None] if p]
+        return f"an item is {probs[0]}" if probs else None
+    return None     # other annotations are left to the config class
+
+def config_from_checkpoint(path, # the file, for messages
+                           config: dict, # the config stored in the checkpoint
+                           cls: type, # the loader's config dataclass
+                           saved_class: str | None = None): # the class name the checkpoint recorded, if any
+    "The config as an instance of `cls`, refusing by name unknown keys, a missing key, a value of the wrong type or out of range, and another kind of model."
+    kind = f" (a {saved_class} checkpoint)" if saved_class else ""
+    if saved_class and saved_class != cls.__name__: raise CheckpointError(f"{path}: a {saved_class} checkpoint, not a {cls.__name__} one: wrong kind of model for this loader")
+    if not isinstance(config, dict): raise CheckpointError(f"{path}: the config is a {type(config).__name__}, not a {cls.__name__}")
+    fields, hints = {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
+    if unknown := sorted(set(config) - set(fields), key=str):
+        raise CheckpointError(f"{path}: config key(s) {', '.join(map(repr, unknown[:8]))} are not fields of {cls.__name__}{kind}: "
+                              f"a checkpoint of another model or another protnb version")
+    if missing := [n for n, f in fields.items() if n not in config and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]:
+        raise CheckpointError(f"{path}: the config lacks {', '.join(missing)}, which {cls.__name__} needs")
+    values = {}
+    for k, v in config.items():
+        if (why := _field_problem(v, hints.get(k, typing.Any))) is not None: raise CheckpointError(f"{path}: config {k}={v!r:.60}: {why} ({cls.__name__}.{k})")
+        if "dropout" in k and isinstance(v, float) and not 0 <= v < 1: raise CheckpointError(f"{path}: config {k}={v}: a dropout rate must be in [0, 1)")
+        if isinstance(v, int) and not isinstance(v, bool) and v < 0 and not k.endswith("layer"): raise CheckpointError(f"{path}: config {k}={v}: must not be negative")
+        sub = hints.get(k)
+        values[k] = config_from_checkpoint(path, v, sub) if dataclasses.is_dataclass(sub) and isinstance(v, dict) else \
+                    tuple(v) if isinstance(v, list) and (typing.get_origin(sub) or sub) is tuple else v
+    try: return cls(**values)
+    except (ValueError, TypeError, AssertionError) as e: raise CheckpointError(f"{path}: config refused by {cls.__name__}: {e}") from None
+
+def build_checked(path, # the checkpoint file, for messages
+                  build, # `build()` makes the model from the (already checked) config
+                  state_dict: dict[str, torch.Tensor], # the weights it will receive
+                  slack: int = 1 << 20 # elements the model may hold beyond the weights (non-persistent buffers)
+                 ) -> torch.nn.Module:
+    "Build the model on the meta device first (no memory), check its tensors' names and shapes against `state_dict`, then build it for real and load."
+    try:
+        with torch.device("meta"): probe = build()
+    except Exception as e: raise CheckpointError(f"{path}: its config does not build a model ({type(e).__name__}: {str(e)[:160]})") from None
+    own = probe.state_dict()
+    bad = [f"{k}: checkpoint {tuple(v.shape)} vs config {tuple(own[k].shape)}" for k, v in state_dict.items() if k in own and own[k].shape != v.shape]
+    missing, unexpected = sorted(set(own) - set(state_dict)), sorted(set(state_dict) - set(own))
+    if bad or missing or unexpected:
+        raise ConfigMismatch(f"{path}: its weights do not fit its config: " + "; ".join(
+            bad[:5] + [f"missing {', '.join(missing[:5])}"]*bool(missing) + [f"unexpected {', '.join(unexpected[:5])}"]*bool(unexpected)))
+    size, held = sum(t.numel() for t in [*probe.parameters(), *probe.buffers()]), sum(t.numel() for t in state_dict.values())
+    if size > held + slack: raise CheckpointError(f"{path}: its config builds a model of {size:,} elements from {held:,} stored weights")
+    model = build(); model.load_state_dict(state_dict)
+    return model
 
 # %% ../nbs/05_utils.ipynb #ca918ff7
 def temp_dir(prefix: str = "protnb-" # name prefix in the system's temporary folder
@@ -294,16 +416,38 @@ def render_results_md(results: dict # title, protocol, tables, notes; preset, es
     if results.get("notes"): out += [_md_text(results["notes"]), ""]
     return "\n".join(out + ["<!-- rendered from results.json by protnb.utils.render_results_md: edit the notebook, not this file -->", ""])
 
+def relative_paths(obj, # a results dict (or any JSON-able value)
+                   run_dir: str | Path # the run folder: paths in it become relative to it; other paths in the repository, to it
+                  ):
+    "`obj` with every absolute path under `run_dir`, the repository or the runs folder above `run_dir` made relative (in any string, at any depth)."
+    def prefixes(p: Path) -> list[str]: return sorted({str(p).rstrip("/") + "/", str(p.resolve()).rstrip("/") + "/"}, key=len, reverse=True)
+    subs = prefixes(Path(run_dir))
+    try: subs += prefixes(repo_root())
+    except FileNotFoundError: pass   # a plain install: no repository
+    rd = Path(run_dir)   # protnb_run's layout <out>/<notebook>/<timestamp>: another notebook's run in <out> is ../../<notebook>/...
+    batch = {s: "../../" for s in prefixes(rd.parent.parent)} if re.fullmatch(r"\d\d[a-z]?_\w+", rd.parent.name) else {}
+    def fix(o):
+        if isinstance(o, str):
+            if o.rstrip("/") + "/" in subs: return "."   # the run folder or the repository itself
+            for s in subs: o = o.replace(s, "")
+            for s, r in batch.items(): o = o.replace(s, r)
+            return o
+        if isinstance(o, dict): return {k: fix(v) for k, v in o.items()}
+        if isinstance(o, list): return [fix(v) for v in o]
+        return o
+    return fix(json.loads(json.dumps(obj, default=_json_default)))
+
 def save_results(name: str, # notebook name, e.g. "01_tps_fusion"
                  results: dict, # title, protocol, tables, notes, and any raw numbers (kept in the JSON only)
                  run_dir: str | Path | None = None, # the run folder; None writes nothing
                  preset: str = "" # recorded in the run line
                 ) -> Path | None:
-    "Write `results.json` and `results.md` (rendered from the same data) into the run folder; return the JSON's path."
+    "Write `results.json` and `results.md` (rendered from the same data, paths made relative) into the run folder; return the JSON's path."
     if run_dir is None: return None
     rd = Path(run_dir)
     rev = (rd/"git.txt").read_text().strip() if (rd/"git.txt").exists() else git_revision()   # protnb_run records it at the start
-    path = save_json({"notebook": name, "preset": preset, "revision": rev, "date": datetime.date.today().isoformat(), **results}, rd/"results.json")
+    results = relative_paths({"notebook": name, "preset": preset, "revision": rev, "date": datetime.date.today().isoformat(), **results}, rd)
+    path = save_json(results, rd/"results.json")
     with atomic_write(rd/"results.md") as tmp: tmp.write_text(render_results_md(json.loads(path.read_text())))
     return path
 

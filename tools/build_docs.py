@@ -293,11 +293,12 @@ def build(nbs: list[Path], out: Path, execute: bool = True, jobs: int = 2, stric
         tmp = Path(tmp); (tmp/"proc").mkdir(); docs = tmp/"docs"; (docs/"css").mkdir(parents=True)
         t0 = time.time()
         def one(nb):
-            t, hit = time.time(), cache and cache/f"{nb.stem}.{cache_key(nb, proj, execute, strict)}.ipynb"
+            mode = "exec" if execute else "noexec"   # one cached copy per notebook and mode
+            t, hit = time.time(), cache and cache/f"{nb.stem}.{mode}.{cache_key(nb, proj, execute, strict)}.ipynb"
             if hit and hit.exists(): shutil.copy(hit, tmp/"proc"/nb.name); log(f"  {nb.name}: unchanged, from the cache"); return
             process(nb, tmp/"proc"/nb.name, execute, strict); log(f"  {nb.name}: processed in {time.time() - t:.0f}s")
             if hit:
-                for old in cache.glob(f"{nb.stem}.*.ipynb"): old.unlink()
+                for old in cache.glob(f"{nb.stem}.{mode}.*.ipynb"): old.unlink()
                 shutil.copy(tmp/"proc"/nb.name, hit)
         errors = []
         with ThreadPoolExecutor(max(1, jobs)) as ex:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 root = Path(__file__).resolve().parents[1]
 TIMEOUT = int(os.environ.get("PROTNB_TEST_TIMEOUT", "900"))
+BROWSER_TIMEOUT = int(os.environ.get("PROTNB_BROWSER_TIMEOUT", "3600"))   # a browser test runs several notebooks
 SKIP = 77   # exit code of a test that skipped itself (the automake convention)
 
 def parse(argv):
@@ -41,8 +42,9 @@ def run(path: Path):
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
     cmd = ["nbdev_test", "--path", str(path), "--n_workers", "0"] if path.suffix == ".ipynb" else [sys.executable, str(path)]
     t0 = time.time()
-    try: r = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT); rc, out = r.returncode, r.stdout + r.stderr
-    except subprocess.TimeoutExpired: rc, out = 1, f"timed out after {TIMEOUT}s"
+    limit = BROWSER_TIMEOUT if path.name.startswith("browser_") else TIMEOUT
+    try: r = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=limit); rc, out = r.returncode, r.stdout + r.stderr
+    except subprocess.TimeoutExpired: rc, out = 1, f"timed out after {limit}s"
     return path, ("PASS" if rc == 0 else "SKIP" if rc == SKIP and path.suffix == ".py" else "FAIL"), time.time() - t0, out
 
 def main():

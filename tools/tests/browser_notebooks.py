@@ -7,8 +7,10 @@ code cell ran, then use the notebook's explorer as a reader would (pick another 
 assert that the explorer's output changed. A screenshot of the explorer per notebook goes to the run folder
 (runs/browser/<UTC time>/, git-ignored). Needs Chromium and Playwright (see tools/tests/_browser.py); skips without them.
 Run: python tools/run_tests.py tools/tests/browser_notebooks.py (or --flags browser with the whole suite).
+PROTNB_BROWSER_NBS=00,03 runs some notebooks only; PROTNB_BROWSER_IMAGES=nbs/img also writes each explorer's screenshot,
+shrunk, as explore_NN.png there (the README's images).
 """
-import json, os, shutil, subprocess, sys, tempfile, time, urllib.request, secrets
+import ctypes, json, os, shutil, signal, subprocess, sys, tempfile, time, urllib.request, secrets
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _browser import root, need_browser, run_dir, free_port
@@ -32,6 +34,22 @@ STATE_JS = """() => {
       src: c.model.sharedModel.getSource().slice(0, 80)}));
   return {status: nb.sessionContext.session.kernel ? nb.sessionContext.session.kernel.status : 'none', cells};
 }"""
+
+def small_png(src: Path, dest: Path, width: int = 640, colours: int = 256):
+    "A README-sized copy of a screenshot: at most `width` pixels wide, an adaptive palette (a few tens of kB)."
+    from PIL import Image
+    im = Image.open(src).convert("RGB")
+    if im.width > width: im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    im.quantize(colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(dest, optimize=True)
+
+def _die_with_parent():
+    "In the child: get SIGTERM when this test's process dies (killed by a timeout too), so no JupyterLab is left behind."
+    try: ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG (Linux)
+    except OSError: pass
+
+KERNEL_IDLE_JS = ("() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel; "
+                  "return k && k.status === 'idle'; }")
 
 def wait_http(url, proc, log, secs=120):
     t0 = time.time()
@@ -61,16 +79,16 @@ def run_notebook(page, base, token, name, how, out: Path) -> list[str]:
     problems += errs
     if not errs and not problems and (missing := [c["src"][:50] for c in code if not c["count"]]): problems.append(f"cells not run: {missing[:3]}")
     secs = time.time() - t0
-    # the explorer: the last interactive widget on the page
-    ui = page.locator(".widget-interact").last
-    if not ui.count(): problems.append("no explorer widget (.widget-interact) rendered"); return problems
+    # the explorer: the last interactive widget on the page holding the control (a Tab's first page is the one shown)
+    kind, label = how
+    ui = page.locator(".widget-interact", has=page.locator(f"label:text-is('{label}')")).last
+    if not ui.count(): problems.append(f"no explorer widget (.widget-interact) with a control '{label}' rendered"); return problems
     ui.scroll_into_view_if_needed()
     output = ui.locator(".widget-output").last
     output.wait_for(timeout=60_000)
     time.sleep(1)
     before = output.inner_html()
     page.screenshot(path=str(out/f"{name}_before.png"))
-    kind, label = how
     if kind == "select":
         box = ui.locator(f".widget-dropdown:has(label:text-is('{label}')) select")
         opts = box.locator("option").all_inner_texts()
@@ -81,10 +99,19 @@ def run_notebook(page, base, token, name, how, out: Path) -> list[str]:
         handle.focus(); [handle.press("ArrowRight") for _ in range(3)]
     try: page.wait_for_function("([el, old]) => el.innerHTML !== old && !el.querySelector('.jp-OutputArea-executing')", arg=[output.element_handle(), before], timeout=120_000)
     except Exception: problems.append(f"the explorer's output did not change after using its {kind} '{label}'")
+    try: page.wait_for_function(KERNEL_IDLE_JS, timeout=180_000)   # the explorer may still be drawing (figure after table)
+    except Exception: problems.append("the kernel stayed busy after the interaction")
+    try: page.wait_for_function("el => [...el.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0)", arg=output.element_handle(), timeout=60_000)
+    except Exception: problems.append("a figure of the explorer did not load")
     time.sleep(2)   # let the new figure paint
     ui.scroll_into_view_if_needed()
     page.screenshot(path=str(out/f"{name}.png"))
+    box = ui.bounding_box()   # an element taller than the window is drawn wrongly from JupyterLab's inner scroller: grow the window
+    if box and box["height"] > 750:
+        page.set_viewport_size({"width": 1280, "height": int(box["height"]) + 300}); time.sleep(1); ui.scroll_into_view_if_needed()
     ui.screenshot(path=str(out/f"{name}_explorer.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    if img_dir := os.environ.get("PROTNB_BROWSER_IMAGES"): small_png(out/f"{name}_explorer.png", root/img_dir/f"explore_{name[:2]}.png")
     print(f"  {name}: Run All {secs:.0f}s, {len(code)} code cells, explorer '{label}' changed its output", flush=True)
     return problems
 
@@ -106,7 +133,7 @@ def main():
     log = open(out/"jupyterlab.log", "w")
     lab = subprocess.Popen(["jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
                             f"--ServerApp.root_dir={work/'nbs'}", "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False", "--allow-root"],
-                           cwd=work/"nbs", env=env, stdout=log, stderr=subprocess.STDOUT)
+                           cwd=work/"nbs", env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
     base, failed = f"http://127.0.0.1:{port}", {}
     try:
         wait_http(f"{base}/api/status?token={token}", lab, out/"jupyterlab.log")

@@ -16,6 +16,8 @@ Launched with torchrun from this plain script (never from a kernel). Tiny models
 5. Rank 1 is killed mid-epoch (`os._exit`, like a crash) after a step checkpoint; the same command resumes and ends equal
    to the uninterrupted run; the mid-epoch checkpoint also resumes in one process (another world size) to the same end.
 6. `train_ppi` on 2 processes equals one process (validation AUROC history, parameters).
+7. Streaming from the store (`PatchStream`): over the two ranks every protein is read once per epoch, with the same
+   numbers as the in-memory `PatchBank`; streamed pretraining ends with identical parameters on both ranks.
 Exits non-zero on failure. Usage: python tools/tests/test_distributed_train.py
 """
 import os, sys, json, shutil, subprocess, tempfile
@@ -67,6 +69,13 @@ def ppi_run(run_dir, accum=1):
     res = train_ppi(model, bank, train, val, TrainConfig(epochs=2, batch_size=16, max_lr=1e-2, patience=5, accum_steps=accum), run_dir, "syn", device="cpu")
     return model, res
 
+def write_store(path):
+    "The 30 training proteins of `synthetic()` in an embedding store, 5 packs."
+    from protnb.store import EmbeddingStore, EmbedSpec
+    bank, ids, _, _ = synthetic(); es, spec = EmbeddingStore(path), EmbedSpec("synthetic", 0, "patch")
+    for k in range(0, 30, 6): es.put_many(spec, [("M" * (j + 1), bank.batch(bank.rows([ids[j]]))[0][0].numpy()) for j in range(k, k + 6)])
+    return spec
+
 def worker(out):
     "One torchrun rank: every check that needs two processes; writes what the parent compares under `out/rank<r>`."
     import torch, torch.distributed as dist
@@ -92,6 +101,12 @@ def worker(out):
         rec["mae_acc_hist"] = hist
         model, res = ppi_run(out/"ppi")
         rec["ppi"], rec["ppi_hist"] = flat(model), res["history"]
+        from protnb.mae_pretrain import PatchStream
+        from protnb.store import EmbedSpec
+        st = PatchStream(out/"store", EmbedSpec("synthetic", 0, "patch"), batch_size=4, buffer=5)
+        rec["streamed"] = {k: torch.from_numpy(a) for k, a in st.shard_items(rank, world)}
+        model, _ = pretrain_mae(bank, [], ids[30:], cfg, tcfg, out/"mae_stream", device="cpu", stream=st)
+        rec["mae_stream"] = flat(model)
         torch.save(rec, out/f"rank{rank}.pt")
 
 def crash_worker(run_dir, kill):
@@ -121,6 +136,7 @@ def main():
     torch.set_num_threads(1)
     tmp = Path(tempfile.mkdtemp(prefix="protnb-ddp-"))
     try:
+        write_store(tmp/"store")
         r = torchrun("--worker", tmp)
         assert r.returncode == 0, f"2-process run failed:\n{r.stdout[-3000:]}\n{r.stderr[-5000:]}"
         r0, r1 = (torch.load(tmp/f"rank{k}.pt", weights_only=False) for k in (0, 1))
@@ -145,11 +161,18 @@ def main():
             assert sorted(both) == sorted(rows.tolist()), f"epoch {epoch}: proteins seen {len(both)}, unique {len(set(both))}, expected 30"
         assert r0["seen"][0] != r0["seen"][1] != r0["seen"][2], "the batch order does not change with the epoch"
         # 4. rank-0-only side effects
-        for sub, files in (("mae", {"mae_last.safetensors", "metrics.jsonl"}), ("ppi", {"syn_best.safetensors", "metrics.jsonl"})):
+        for sub, files in (("mae", {"mae_last.safetensors", "metrics.jsonl"}), ("ppi", {"syn_best.safetensors", "metrics.jsonl"}), ("mae_stream", {"mae_last.safetensors", "metrics.jsonl"})):
             got = {p.name for p in (tmp/sub).iterdir()}
             assert got == files, f"{sub}: {sorted(got)}"
             lines = (tmp/sub/"metrics.jsonl").read_text().splitlines()
-            assert len(lines) == (3 if sub == "mae" else 2), f"{sub}: {len(lines)} metric lines (one per epoch from rank 0 only)"
+            assert len(lines) == (2 if sub == "ppi" else 3), f"{sub}: {len(lines)} metric lines (one per epoch from rank 0 only)"
+        # 7. streaming
+        from protnb.store import sequence_key
+        assert not set(r0["streamed"]) & set(r1["streamed"]), "a protein was streamed to both ranks"
+        streamed = {**r0["streamed"], **r1["streamed"]}
+        assert sorted(streamed) == sorted(sequence_key("M" * (j + 1)) for j in range(30)), "not every protein streamed"
+        for j in range(30): assert torch.equal(streamed[sequence_key("M" * (j + 1))], bank.batch(bank.rows([ids[j]]))[0][0])
+        assert torch.equal(r0["mae_stream"], r1["mae_stream"]), "ranks disagree after streamed pretraining"
         # 6. PPI
         model, res = ppi_run(tmp/"ppi_ref", accum=2)
         assert torch.equal(r0["ppi"], r1["ppi"]) and torch.allclose(r0["ppi"], flat(model), atol=1e-6), (r0["ppi"] - flat(model)).abs().max()

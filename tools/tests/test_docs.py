@@ -16,9 +16,28 @@ root = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(root))
 execute = os.environ.get("PROTNB_DOCS_EXEC", "1") != "0"
 
+def mixed_cells(nbs: list[Path]) -> list[str]:
+    "Cells nbdev's doc processing warns about (an import, anywhere in the cell, mixed with other code): found in seconds."
+    import warnings
+    from nbdev.process import NBProcessor
+    from nbdev.processors import _do_eval
+    found = []
+    for nb in nbs:
+        for c in NBProcessor(nb, procs=[], process=True).nb.cells:
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always"); _do_eval(c)
+            if any("imports and other code" in str(x.message) for x in w):
+                found.append(f"{nb.name} cell {c.idx_} mixes an import with other code (put the import in its own or the import cell):\n    "
+                             + c.source[:300].replace("\n", "\n    "))
+    return found
+
 def main():
     from protnb._modidx import d as modidx
     args = sys.argv[1:]
+    nbs = [Path(a).resolve() for a in args] or sorted(p for p in (root/"nbs").glob("*.ipynb") if not p.name.startswith(("_", ".")))
+    if mixed := mixed_cells(nbs):   # fail fast: the build below would stop on the same cell after minutes
+        for m in mixed: print("FAIL:", m)
+        print(f"docs: {len(mixed)} cell(s) mix imports with other code"); sys.exit(1)
     fails = []
     with tempfile.TemporaryDirectory(prefix="protnb-docs-") as out:
         out = Path(out)/"site"; t0 = time.time()
