@@ -522,11 +522,16 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
         opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"]); scaler.load_state_dict(ck.get("scaler") or {})
         history, start, skip = ck["history"], ck["epoch"], ck.get("step", 0)
         if skip: state, part = ck["generator"], ck["partial"]   # the epoch's generator and loss sums so far
+        shards = world * max(1, num_workers)
+        if skip and stream is not None and ck.get("stream_shards", shards) != shards:   # a stream's order depends on its shards
+            raise ValueError(f"{ckpt}: saved mid-epoch by a streamed run of {ck['stream_shards']} shard(s) (processes x workers), "
+                             f"resumed with {shards}: resume with the same number, or from an end-of-epoch checkpoint")
         print(f"resuming from {ckpt} at epoch {start + 1}, step {skip} (saved by {ck.get('world_size', 1)} process(es), now {world})") if rank == 0 else None
     def save(epoch, step, g, part):
         if rank == 0:
             save_checkpoint(ckpt, model, cfg, optimizer=opt.state_dict(), scheduler=sched.state_dict(), scaler=scaler.state_dict(),
-                            generator=g.get_state(), epoch=epoch, step=step, partial=part, history=history, pretrain=asdict(tcfg), world_size=world)
+                            generator=g.get_state(), epoch=epoch, step=step, partial=part, history=history, pretrain=asdict(tcfg), world_size=world,
+                            stream_shards=world * max(1, num_workers))
     stopping = False
     with StopRequest() as stop:
         for epoch in range(start, tcfg.epochs):
