@@ -10,8 +10,10 @@
    measured), one process, on stores of 2,000, 8,000 and 32,000 proteins, one epoch each; peak RSS from GNU time. Flat is the target: the stream holds one pack and a shuffle buffer, never the corpus.
 
 Stores are written through the store's own API (`EmbeddingStore.put_many`, packs of 256 proteins): random patch arrays
-of width 320 (ESM-2 8M) in float16, with the patch counts of seeded Bernett proteins (32 residues per patch; proteins
-over 1,501 patches skipped). The last line carries `speedup_2proc=` and `rss_ratio_32k_2k=`.
+of width 320 (ESM-2 8M) in float16, with the patch counts of 2,000 seeded Bernett proteins (32 residues per patch;
+proteins over 1,501 patches skipped) cycled, so every store has the same length distribution and the same longest
+protein: a batch's activations grow with the square of its longest protein (attention), so a larger random sample,
+reaching further into the length tail, would measure the tail rather than the corpus size. The last line carries `speedup_2proc=` and `rss_ratio_32k_2k=`.
 
 Usage: python bench/train_scaling.py [--sizes 2000 8000 32000] [--dim 320]
 """
@@ -20,6 +22,7 @@ from pathlib import Path
 
 root = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(root))
+POOL = 2000   # protein lengths drawn once and cycled
 
 def write_store(path: Path, n: int, dim: int, seed: int = 0) -> int:
     "A store of `n` proteins' random patch embeddings (Bernett patch counts), written with `put_many`; returns its patch count."
@@ -29,11 +32,12 @@ def write_store(path: Path, n: int, dim: int, seed: int = 0) -> int:
     lengths = np.array([len(s) for s in load_bernett_sequences().values()])
     lengths = lengths[(lengths + 31) // 32 <= 1501]
     rng = np.random.default_rng(seed); es, spec = EmbeddingStore(path), EmbedSpec("synthetic-8M-width", -1, "patch", dtype="float16")
-    total = 0
+    pool = (np.random.default_rng(seed).choice(lengths, POOL) + 31) // 32   # one length pool for every store size: the same
+    total = 0                                                                 # distribution and longest protein at 2k and 32k
     for start in range(0, n, 256):
         items = []
         for i in range(start, min(n, start + 256)):
-            p = int((rng.choice(lengths) + 31) // 32); total += p
+            p = int(pool[i % POOL]); total += p
             items.append((f"SYN{i}", rng.standard_normal((p, dim), dtype=np.float32)))   # the key is the 'sequence'
         es.put_many(spec, items)
     return total
@@ -68,7 +72,7 @@ def main(argv=None):
         n0 = min(a.sizes); speed = {}
         for nproc in () if a.skip_speed else (1, 2):
             r = launch(nproc, stores[n0], tmp/f"run-speed{nproc}", "quick")
-            speed[nproc] = (n0 - 256) / r["epoch_s"]   # the last pack (256 proteins) is held out for validation
+            speed[nproc] = (n0 - (n0 % 256 or 256)) / r["epoch_s"]   # the last pack (packs of 256) is held out for validation
             print(json.dumps({"processes": nproc, "proteins": n0, "samples_per_s": round(speed[nproc], 1), **{k: round(v, 2) for k, v in r.items() if k != "final"}, "final": r["final"]}), flush=True)
         rss = {}
         for n in sorted(a.sizes):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_embeddings.ipynb #23d237cb
 from __future__ import annotations
-import os, io, sys, gzip, json, math, time, uuid, signal, hashlib, threading, functools, warnings, argparse, dataclasses
+import os, io, sys, gzip, json, inspect, math, time, uuid, signal, hashlib, threading, functools, warnings, argparse, dataclasses
 from collections.abc import Mapping, Iterable, Sequence
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -554,7 +554,7 @@ def _check_embed_args(pools, layer, patch_size, max_tokens, window, overlap, dty
     need(precision in ("float32", "auto") or engine == "protnb", "precision", f"float32 with engine={engine!r} (reduced precision needs engine='protnb')", precision)
 
 def embed(seqs: Mapping[str, str] | str | Path, # {id: sequence}, or a FASTA/TSV/CSV file
-          model: str | LoadedESM = "tiny", # "tiny", an ESM-2 name, a checkpoint path, or a `LoadedESM`
+          model: str | LoadedESM = "esm2_t6_8M_UR50D", # an ESM-2 name (protnb_embed's default too), a checkpoint path, "tiny" (random, offline), or a `LoadedESM`
           layer: int = -1, # hidden layer to read; -1 = last (after the final layer norm)
           pool: str | Sequence[str] = "mean", # residue | mean | patch, or several of them (one forward pass for all)
           patch_size: int = 32, # residues per patch for pool="patch"
@@ -711,6 +711,10 @@ def _verify_cli(root: str) -> pd.DataFrame:
     if len(report): raise SystemExit(1)
     return report
 
+def _version() -> str:
+    from protnb import __version__
+    return __version__
+
 def embed_parser() -> argparse.ArgumentParser:
     "`protnb_embed`'s options, one `add_argument` each; `--help` shows every default."
     ap = argparse.ArgumentParser(prog="protnb_embed", formatter_class=HelpFormatter,
@@ -719,7 +723,8 @@ def embed_parser() -> argparse.ArgumentParser:
                     "Paths are relative to the current directory. Under torchrun each process embeds its own share.")
     ap.add_argument("input", nargs="?", help="FASTA, TSV or CSV file (optionally .gz); a bad record stops the run with its id and the reason")
     ap.add_argument("--out", help="embedding store folder, created if needed (required, except with --verify)")
-    ap.add_argument("--model", default="esm2_t6_8M_UR50D", help="an ESM-2 name (weights fetched into $TORCH_HOME/hub/checkpoints), "
+    ap.add_argument("--version", action="version", version=f"protnb_embed {_version()}")
+    ap.add_argument("--model", default=inspect.signature(embed).parameters["model"].default, help="an ESM-2 name (weights fetched into $TORCH_HOME/hub/checkpoints), "
                     "a checkpoint file, or 'tiny' (a random 2-layer ESM-2 that works offline, for trying things out)")
     ap.add_argument("--layer", type=int, default=-1, help="hidden layer to read; -1 is the last (after the final layer norm)")
     ap.add_argument("--pool", default="mean", choices=POOLS, help="mean: one vector per protein; residue: one per residue; patch: one per --patch-size residues")

@@ -522,11 +522,16 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
         opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"]); scaler.load_state_dict(ck.get("scaler") or {})
         history, start, skip = ck["history"], ck["epoch"], ck.get("step", 0)
         if skip: state, part = ck["generator"], ck["partial"]   # the epoch's generator and loss sums so far
+        shards = world * max(1, num_workers)
+        if skip and stream is not None and ck.get("stream_shards", shards) != shards:   # a stream's order depends on its shards
+            raise ValueError(f"{ckpt}: saved mid-epoch by a streamed run of {ck['stream_shards']} shard(s) (processes x workers), "
+                             f"resumed with {shards}: resume with the same number, or from an end-of-epoch checkpoint")
         print(f"resuming from {ckpt} at epoch {start + 1}, step {skip} (saved by {ck.get('world_size', 1)} process(es), now {world})") if rank == 0 else None
     def save(epoch, step, g, part):
         if rank == 0:
             save_checkpoint(ckpt, model, cfg, optimizer=opt.state_dict(), scheduler=sched.state_dict(), scaler=scaler.state_dict(),
-                            generator=g.get_state(), epoch=epoch, step=step, partial=part, history=history, pretrain=asdict(tcfg), world_size=world)
+                            generator=g.get_state(), epoch=epoch, step=step, partial=part, history=history, pretrain=asdict(tcfg), world_size=world,
+                            stream_shards=world * max(1, num_workers))
     stopping = False
     with StopRequest() as stop:
         for epoch in range(start, tcfg.epochs):
@@ -756,7 +761,7 @@ def plot_reconstruction(rec: dict, # from `reconstruct_protein`
         ax.set(title=name, xlabel=f"feature (first {t.shape[1]})", xlim=(-2, t.shape[1] - 0.5))
     axes[0].set_ylabel("patch (▸ masked)")
     fig.colorbar(im, ax=axes[:2], shrink=0.8)
-    names = {"mae": "MAE", "mean_patch": "corpus\nmean", "visible_mean": "visible\nmean"}
+    names = {"mae": "MAE", "mean_patch": "corpus-mean\npatch", "visible_mean": "mean of its\nunmasked\npatches"}
     axes[2].bar([names[k] for k in rec["losses"]], list(rec["losses"].values()), color=["C0", "grey", "silver"])
     axes[2].set(title=f"loss on the {m.sum()} of {len(m)} patches masked", ylabel="masked-patch loss")
     axes[2].title.set_fontsize(9); axes[2].tick_params(axis="x", labelsize=8)
@@ -770,7 +775,7 @@ def plot_training_curves(history: list[dict], # `pretrain_mae`'s records, one pe
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     ax.plot(h.epoch, h.train_loss, "o-", label="train (masked patches)"); ax.plot(h.epoch, h.val_mae_loss, "o-", label="validation")
     ax.plot(h.epoch, h.val_mean_patch_loss, "--", c="grey", label="corpus-mean patch (val)")
-    ax.plot(h.epoch, h.val_visible_mean_loss, ":", c="grey", label="visible mean (val)")
+    ax.plot(h.epoch, h.val_visible_mean_loss, ":", c="grey", label="mean of the protein's unmasked patches (val)")
     ax.set(xlabel="epoch", ylabel="loss", title="MAE pretraining"); ax.legend(fontsize=7)
     ax.xaxis.get_major_locator().set_params(integer=True)
     return fig

@@ -784,14 +784,15 @@ def ppi_explorer(models: Mapping[str, nn.Module], # arm -> trained model, for th
         table = pair_report(models, bank, a, b)
         hit = test_pairs.index[(test_pairs.a == a) & (test_pairs.b == b)]
         if len(hit): table["test-set score"] = [float(np.asarray(scores[arm])[test_pairs.index.get_loc(hit[0])]) if arm in scores else np.nan for arm in table.arm]
-        display(table)
+        with pd.option_context("display.max_colwidth", None, "display.float_format", "{:.4g}".format): display(table)   # arm names in full
         if attention_arm:
             fig = plot_pair_attention(models[attention_arm], bank, a, b, f"{attention_arm}: [CLS_int] attention over {a} + {b}")
             display(fig); plt.close(fig)
         return table
     def show_threshold(threshold=0.5):
         fig = plot_threshold(test_pairs.label.to_numpy(), scores, threshold, cis); display(fig); plt.close(fig)
-        table = threshold_table(test_pairs.label.to_numpy(), scores, threshold); display(table)
+        table = threshold_table(test_pairs.label.to_numpy(), scores, threshold)
+        with pd.option_context("display.max_colwidth", None): display(table)
         return table
     pair = widgets.interactive(show_pair, pair=widgets.Dropdown(options=list(options), description="pair", layout=widgets.Layout(width="32em")),
                                custom=widgets.Text(value="", description="or ids", placeholder="IDA IDB (any two proteins in the bank)"))

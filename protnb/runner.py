@@ -297,7 +297,7 @@ def _main(argv):
             mine, notes = {k: v for k, v in over.items() if k in declared[nb]}, []
             for param, (src, key) in WIRING.get(nb, {}).items():   # hand on what an earlier notebook of this batch made
                 if src in runs and param not in mine:
-                    try: mine[param] = json.loads((runs[src]/"results.json").read_text())[key]
+                    try: mine[param] = str(runs[src]/json.loads((runs[src]/"results.json").read_text())[key])   # recorded relative to its run folder
                     except (FileNotFoundError, KeyError):
                         raise CommandError(f"{src} recorded no {key!r} in {runs[src]/'results.json'} for {nb}'s {param}; pass one with -p {param} PATH") from None
                     notes.append(f"{param}: written by {src} in this batch ({runs[src]}), passed on by protnb_run {a.notebook}")

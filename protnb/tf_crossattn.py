@@ -709,7 +709,7 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 # %% ../nbs/02_tf_crossattn.ipynb #a551156c
-SCORE_ONLY = ("ipTM only", "AF missing (indicator alone)", "nested selection")   # methods whose outputs are (or may be, where ipTM was chosen) ranking scores, not P(binder) and ln Kd
+SCORE_ONLY = ("ipTM only", "AF missing (indicator alone)")   # methods whose outputs are ranking scores, not P(binder) and ln Kd
 
 def pair_predictions(pairs: pd.DataFrame, # the pair table (tile, domain, kd_nM, ln_kd, binder, censored)
                      oof: pd.DataFrame, # out-of-fold predictions from `cross_validate` (one row per method, repeat, pair)
@@ -778,7 +778,7 @@ def tf_explorer(pairs: pd.DataFrame, # pairs with measured binding and AF metric
         if predictor is not None and domain_seqs:
             att = pair_attention(predictor, hit.iloc[:1], hit.iloc[0].tile_seq, domain_seqs[domain])
             table = pd.concat([table, pd.DataFrame([{"source": "final model (fitted on all pairs: in-sample)", "binder": round(att["p_binder"], 3), "note": "attention below"}])], ignore_index=True)
-        display(table)
+        with pd.option_context("display.max_colwidth", None): display(table)   # method names and notes in full
         if predictor is not None and domain_seqs:
             fig = plot_attention_map(att, hit.iloc[0].tile_seq, domain_seqs[domain], f"{tile} × {domain}"); display(fig); plt.close(fig)
         display(af_metrics(hit.iloc[0]))

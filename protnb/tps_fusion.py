@@ -23,7 +23,7 @@ from .utils import (data_path, resolve_path, set_seed, get_device, progress, sav
 from .embeddings import AMINO_ACIDS, validate_sequences, read_sequences, embed
 
 # %% auto #0
-__all__ = ['CLASSES', 'MOTIFS', 'PHYSCHEM', 'GROUPS', 'FEATURE_NAMES', 'DIPEPTIDES', 'SUBSTRATES', 'IDENTITY_BINS',
+__all__ = ['CLASSES', 'MOTIFS', 'PHYSCHEM', 'GROUPS', 'FEATURE_NAMES', 'KNN_GRID', 'DIPEPTIDES', 'SUBSTRATES', 'IDENTITY_BINS',
            'ensemble_rules', 'product_class', 'build_ts_gsd', 'label_matrix', 'check_label_matrix', 'motif_starts',
            'sequence_features', 'feature_matrix', 'pairwise_alignments', 'max_cross_fold_identity',
            'nearest_train_identity', 'identity_components', 'rarest_label', 'component_folds', 'graphpart_folds',
@@ -31,11 +31,14 @@ __all__ = ['CLASSES', 'MOTIFS', 'PHYSCHEM', 'GROUPS', 'FEATURE_NAMES', 'DIPEPTID
            'inverse_frequency_weights', 'tune_thresholds', 'multilabel_metrics', 'TrainConfig', 'NonFiniteError',
            'check_finite_inputs', 'predict_logits', 'predict_proba', 'TPSModelTrainer', 'train_classifier',
            'nearest_neighbour_arm', 'logreg_arm', 'mlp_arm', 'oracle_arm', 'all_positive_arm', 'prior_arm',
-           'scorable_classes', 'normalised_scores', 'knn_arm', 'dipeptide_spectrum', 'class_hmm', 'hmm_bit_scores',
-           'tune_score_thresholds', 'hmm_arm', 'inner_split', 'cross_validate', 'summarize', 'esm_embeddings',
-           'fit_tps_model', 'load_tps_model', 'TPSPrediction', 'predict_tps', 'build_terpeneminer',
-           'terpeneminer_published', 'forest_arm', 'metric_by_identity', 'align_to', 'nearest_enzymes',
-           'class_threshold_table', 'plot_class_pr', 'enzyme_report', 'tps_explorer']
+           'scorable_classes', 'normalised_scores', 'top_neighbours', 'knn_vote', 'knn_arm', 'dipeptide_spectrum',
+           'class_hmm', 'hmm_bit_scores', 'tune_score_thresholds', 'hmm_arm', 'inner_split', 'cross_validate',
+           'summarize', 'stacked_arm', 'nested_best_arm', 'esm_embeddings', 'fit_tps_model', 'load_tps_model',
+           'TPSPrediction', 'predict_tps', 'build_terpeneminer', 'terpeneminer_published', 'forest_arm',
+           'terpeneminer_protocol_data', 'single_class_distribution', 'terpeneminer_folds', 'fold_class_ap',
+           'terpeneminer_aggregate', 'paired_comparison', 'kmer_candidates', 'prefiltered_similarity',
+           'metric_by_identity', 'align_to', 'nearest_enzymes', 'class_threshold_table', 'plot_class_pr',
+           'enzyme_report', 'tps_explorer']
 
 # %% ../nbs/01_tps_fusion.ipynb #6b6e946c
 CLASSES = ["mono_pinene", "mono_limonene", "mono_myrcene", "mono_terpinene", "mono_phellandrene", "mono_sabinene",
@@ -167,8 +170,11 @@ def pairwise_alignments(seqs: Sequence[str], # protein sequences
     key = hashlib.blake2b("\n".join(seqs).encode(), digest_size=8).hexdigest()
     path = Path(cache) / f"tps_alignments_{len(seqs)}_{key}.npz" if cache else None
     if path is not None and path.exists():
-        with np.load(path) as z:
-            if z["seqs"].tolist() == seqs: return z["scores"], z["identity"]
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if z["seqs"].tolist() == seqs: return z["scores"], z["identity"]
+        except (ValueError, KeyError, OSError, EOFError) as e:   # object arrays (pickles), damaged or foreign files: recompute
+            warnings.warn(f"{path}: unreadable alignment cache ({type(e).__name__}: {e}); recomputing")
     n, db = len(seqs), pyopal.Database(seqs)
     S, M = np.zeros((n, n), np.int32), np.zeros((n, n), np.int32)
     for i in progress(range(n), desc="pyopal all-vs-all", leave=False):
@@ -209,12 +215,22 @@ def component_folds(identity: np.ndarray, Y: np.ndarray, threshold: float, n_fol
     "Whole single-linkage components dealt to folds by `StratifiedGroupKFold` (stratified by each row's rarest class)."
     folds = np.zeros(len(Y), int)
     cv = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    for k, (_, test) in enumerate(cv.split(Y, rarest_label(Y), identity_components(identity, threshold))): folds[test] = k
+    with warnings.catch_warnings():   # classes with fewer members than folds are expected here (rare products): they cannot be in every fold
+        warnings.filterwarnings("ignore", message="The least populated class in y has only", category=UserWarning)
+        splits = list(cv.split(Y, rarest_label(Y), identity_components(identity, threshold)))
+    for k, (_, test) in enumerate(splits): folds[test] = k
     return folds
 
-def graphpart_folds(seqs: Sequence[str], identity: np.ndarray, Y: np.ndarray, threshold: float, n_folds: int = 5) -> np.ndarray:
+def graphpart_folds(seqs: Sequence[str], identity: np.ndarray, Y: np.ndarray, threshold: float, n_folds: int = 5,
+                    order_seed: int | None = None, # shuffle the input order first (GraphPart's partition depends on it): one repeat of the design
+                   ) -> np.ndarray:
     "GraphPart partitions from precomputed identities: no cross-fold pair above `threshold`; removed rows get fold -1."
     from graph_part import stratified_k_fold
+    if order_seed is not None:
+        perm = np.random.default_rng(order_seed).permutation(len(seqs))
+        out = np.empty(len(seqs), int)
+        out[perm] = graphpart_folds([seqs[p] for p in perm], identity[np.ix_(perm, perm)], Y[perm], threshold, n_folds)
+        return out
     i, j = np.nonzero(np.triu(identity > threshold, 1))
     ids = [f"r{r}" for r in range(len(seqs))]
     def run(labels):
@@ -552,28 +568,47 @@ def normalised_scores(scores: np.ndarray) -> np.ndarray:
     d = np.sqrt(np.diag(scores).astype(float))
     return scores / np.outer(d, d)
 
+def top_neighbours(s: np.ndarray, m: int) -> np.ndarray:
+    "Column indices of the `m` largest values of each row of `s`, best first (ties: lower index first)."
+    m = min(m, s.shape[1])
+    part = np.argpartition(-s, m - 1, axis=1)[:, :m] if m < s.shape[1] else np.tile(np.arange(s.shape[1]), (len(s), 1))
+    order = np.lexsort((part, -np.take_along_axis(s, part, 1)), axis=1)
+    return np.take_along_axis(part, order, 1)
+
+def knn_vote(s: np.ndarray, top: np.ndarray, Yref: np.ndarray, k: int, power: float) -> np.ndarray:
+    "Similarity^power-weighted share of each class among the k best references (`top` from `top_neighbours`)."
+    t = top[:, :k]
+    w = np.maximum(np.take_along_axis(s, t, 1), 0) ** power
+    return np.einsum("nk,nkc->nc", w, Yref[t]) / np.maximum(w.sum(1, keepdims=True), 1e-12)
+
+KNN_GRID = {"k": (1, 3, 5, 10), "power": (1.0, 4.0, 8.0), "cut": (0.3, 0.5)}
+
 def knn_arm(scores: np.ndarray, Y: np.ndarray,
-            groups: np.ndarray, # inner CV keeps whole groups together (the design's identity components)
-            ks: Sequence[int] = (1, 3, 5, 10), power: float = 8.0, rank_k: int = 20, inner_folds: int = 3):
-    "kNN label propagation over alignment scores; k chosen by inner grouped CV on the training fold (macro-F1)."
-    sim = normalised_scores(scores)
-    def vote(s, ref, k, p):
-        top = np.argsort(-s, axis=1)[:, :k]
-        w = np.take_along_axis(s, top, 1) ** p
-        return np.einsum("nk,nkc->nc", w, Y[ref][top]) / np.maximum(w.sum(1, keepdims=True), 1e-12)
-    def choose_k(train):
+            groups: np.ndarray, # inner CV keeps whole groups together (the design's identity components, or clades)
+            grid: dict = KNN_GRID, # k, power and cut are chosen from these by inner CV macro-F1 on the training fold
+            rank_k: int = 20, inner_folds: int = 3,
+            similarity: bool = False, # True: `scores` are already normalised similarities
+            choices: list | None = None): # each fold's chosen (k, power, cut) is appended here
+    "kNN label propagation over alignment scores; k, weight power and call cut chosen by inner grouped CV on the training fold (macro-F1)."
+    sim = scores if similarity else normalised_scores(scores)
+    combos = [(k, p, c) for k in grid["k"] for p in grid["power"] for c in grid["cut"]]
+    kmax = max(max(grid["k"]), rank_k)
+    def choose(train):
         n_inner = min(inner_folds, len(np.unique(groups[train])))
-        if n_inner < 2: return ks[0]
-        f1 = np.zeros(len(ks))
+        if n_inner < 2: return combos[0]
+        f1 = np.zeros(len(combos))
         for tr, te in GroupKFold(n_splits=n_inner).split(train, groups=groups[train]):
-            s = sim[np.ix_(train[te], train[tr])]
-            f1 += [f1_score(Y[train[te]], vote(s, train[tr], k, power) >= 0.5, average="macro", zero_division=0) for k in ks]
-        return ks[int(f1.argmax())]
+            s = sim[np.ix_(train[te], train[tr])]; top = top_neighbours(s, kmax)
+            votes = {(k, p): knn_vote(s, top, Y[train[tr]], k, p) for k in grid["k"] for p in grid["power"]}
+            f1 += [f1_score(Y[train[te]], votes[(k, p)] >= c, average="macro", zero_division=0) for k, p, c in combos]
+        return combos[int(f1.argmax())]     # ties: the first in grid order (smallest k, power, cut)
     def arm(train, val, test):
-        train = np.concatenate([train, val])                # k comes from inner CV: no separate validation split needed
-        s = sim[np.ix_(test, train)]
-        nearest = np.stack([np.where(Y[train, c] > 0, s, 0).max(1) for c in range(Y.shape[1])], axis=1)
-        return nearest + vote(s, train, rank_k, power / 2), vote(s, train, choose_k(train), power) >= 0.5
+        train = np.concatenate([train, val])                # hyperparameters come from inner CV: no separate validation split needed
+        k, p, c = choose(train)
+        if choices is not None: choices.append({"k": k, "power": p, "cut": c})
+        s = sim[np.ix_(test, train)]; top = top_neighbours(s, kmax)
+        nearest = np.stack([np.where(Y[train, j] > 0, s, 0).max(1) for j in range(Y.shape[1])], axis=1)
+        return nearest + knn_vote(s, top, Y[train], rank_k, p / 2), knn_vote(s, top, Y[train], k, p) >= c
     return arm
 
 # %% ../nbs/01_tps_fusion.ipynb #dc92479f
@@ -594,7 +629,8 @@ def class_hmm(name: str, seqs: Sequence[str], max_members: int = 40, seed: int =
     "Profile HMM of one class: FAMSA alignment of (at most `max_members` random) members, built with pyhmmer."
     seqs = list(seqs)
     if len(seqs) > max_members: seqs = [seqs[i] for i in np.random.default_rng(seed).choice(len(seqs), max_members, replace=False)]
-    aln = pyfamsa.Aligner(guide_tree="upgma").align([pyfamsa.Sequence(f"m{i}".encode(), s.encode()) for i, s in enumerate(seqs)])
+    aln = pyfamsa.Aligner(guide_tree="upgma", threads=1).align(   # one thread: FAMSA is deterministic then
+        [pyfamsa.Sequence(f"m{i}".encode(), s.encode()) for i, s in enumerate(seqs)])
     msa = pyhmmer.easel.TextMSA(name=name.encode(), sequences=[pyhmmer.easel.TextSequence(name=r.id, sequence=r.sequence.decode()) for r in aln])
     hmm, _, _ = pyhmmer.plan7.Builder(_AMINO, seed=seed).build_msa(msa.digitize(_AMINO), pyhmmer.plan7.Background(_AMINO))
     return hmm
@@ -654,19 +690,69 @@ def cross_validate(arm, # `arm(train, val, test) -> (scores, calls)`
         train, val = inner_split(np.flatnonzero(used & (folds != k)), groups, val_frac, seed + int(k))
         P[test], C[test] = arm(train, val, test)
         per_fold.append({**multilabel_metrics(Y[test], P[test], C[test], classes),
-                         "n_scorable": scorable_classes(Y, np.concatenate([train, val]), test, classes), "n_test": len(test)})
+                         "n_scorable": scorable_classes(Y, np.concatenate([train, val]), test, classes), "n_classes": len(classes), "n_test": len(test)})
     return {"per_fold": per_fold, "oof_scores": P, "oof_calls": C, "rows": np.flatnonzero(used),
             "pooled": multilabel_metrics(Y[used], P[used], C[used], classes)}
 
 def summarize(cv: dict, keys=("macro_f1", "micro_f1", "mAP")) -> dict:
-    "Mean, standard deviation and standard error over folds of the headline metrics, plus the pooled out-of-fold values."
-    out = {}
+    "Pooled out-of-fold value, fold mean weighted by fold size, plain fold mean, sd and standard error of the headline metrics; the scorable ceiling."
+    out, w = {}, np.array([f["n_test"] for f in cv["per_fold"]], float)
     for k in keys:
-        v = np.array([f[k] for f in cv["per_fold"]])
-        out[k] = {"mean": float(np.nanmean(v)), "std": float(np.nanstd(v)), "sem": float(np.nanstd(v, ddof=1) / np.sqrt(np.isfinite(v).sum())) if len(v) > 1 else float("nan"),
-                  "pooled": float(cv["pooled"][k])}
+        v = np.array([f[k] for f in cv["per_fold"]], float); ok = np.isfinite(v)
+        out[k] = {"mean": float(np.nanmean(v)), "std": float(np.nanstd(v)), "sem": float(np.nanstd(v, ddof=1) / np.sqrt(ok.sum())) if len(v) > 1 else float("nan"),
+                  "weighted": float(np.average(v[ok], weights=w[ok])) if ok.any() else float("nan"), "pooled": float(cv["pooled"][k]), "folds": v.tolist()}
     out["n_scorable"] = [f["n_scorable"] for f in cv["per_fold"]]
+    # no learner scores on a class without a training positive: the share of classes with a positive on both sides bounds macro-F1
+    out["scorable_ceiling"] = float(np.average([f["n_scorable"] / f["n_classes"] for f in cv["per_fold"]], weights=w))
     return out
+
+# %% ../nbs/01_tps_fusion.ipynb #9c5b620c
+def stacked_arm(sim: np.ndarray, # (n, n) normalised alignment similarities
+                seqs: Sequence[str], Y: np.ndarray,
+                groups: np.ndarray, # inner folds keep whole groups together
+                inner_folds: int = 3, k: int = 10, power: float = 4.0, max_members: int = 40, seed: int = 0,
+                hmm: bool = True): # False: alignment features only
+    "Weight-free stack: per class, a logistic regression over (nearest-neighbour similarity, kNN vote, profile-HMM bit score), fitted on out-of-fold scores inside the training fold."
+    def features(ref, query):
+        s = sim[np.ix_(query, ref)]
+        nn = np.stack([np.where(Y[ref, c] > 0, s, 0).max(1) for c in range(Y.shape[1])], axis=1)
+        F = [nn, knn_vote(s, top_neighbours(s, k), Y[ref], k, power)]
+        if hmm:
+            cls = np.flatnonzero(Y[ref].sum(0) > 0)
+            B = np.zeros((len(query), Y.shape[1]), np.float32)
+            B[:, cls] = hmm_bit_scores([class_hmm(str(c), [seqs[i] for i in ref[Y[ref, c] > 0]], max_members, seed) for c in cls], [seqs[i] for i in query])
+            F.append(np.log1p(B))
+        return np.stack(F, axis=-1)                          # (queries, classes, features)
+    def arm(train, val, test):
+        train = np.concatenate([train, val])
+        n_inner = max(2, min(inner_folds, len(np.unique(groups[train]))))
+        F_in = np.zeros((len(train), Y.shape[1], 3 if hmm else 2))
+        for tr, te in GroupKFold(n_splits=n_inner).split(train, groups=groups[train]): F_in[te] = features(train[tr], train[te])
+        F_te = features(train, test)
+        P, C = np.zeros((len(test), Y.shape[1])), np.zeros((len(test), Y.shape[1]), bool)
+        for c in range(Y.shape[1]):
+            y = Y[train, c]
+            if 2 <= y.sum() < len(y):
+                lr = LogisticRegression(class_weight="balanced", max_iter=2000).fit(F_in[:, c], y)
+                p_in, P[:, c] = lr.predict_proba(F_in[:, c])[:, 1], lr.predict_proba(F_te[:, c])[:, 1]
+            else: p_in, P[:, c] = F_in[:, c, 0], F_te[:, c, 0]
+            C[:, c] = P[:, c] >= tune_score_thresholds(y[:, None], p_in[:, None])[0]
+        return P, C
+    return arm
+
+def nested_best_arm(candidates: Mapping[str, object], # name -> arm
+                    Y: np.ndarray, classes: Sequence[int], groups: np.ndarray,
+                    metric: str = "mAP", val_frac: float = 0.2, seed: int = 0,
+                    choices: list | None = None): # each fold's chosen arm is appended here
+    "The 'best arm', chosen inside the training fold: every candidate is scored on an inner grouped split of the training data; the winner predicts the test fold."
+    def arm(train, val, test):
+        tr2, va2 = inner_split(np.concatenate([train, val]), groups, val_frac, seed)
+        tr3, va3 = inner_split(tr2, groups, 0.1, seed + 1)
+        score = {n: multilabel_metrics(Y[va2], *a(tr3, va3, va2), classes)[metric] for n, a in candidates.items()}
+        best = max(score, key=lambda n: (np.nan_to_num(score[n], nan=-1), -list(candidates).index(n)))
+        if choices is not None: choices.append(best)
+        return candidates[best](train, val, test)
+    return arm
 
 # %% ../nbs/01_tps_fusion.ipynb #989b2677
 def esm_embeddings(seqs: Mapping[str, str], # id -> sequence
@@ -775,6 +861,159 @@ def forest_arm(X: np.ndarray, Y: np.ndarray, n_estimators: int = 300, seed: int 
         P_val, P_test = proba(val), proba(test)
         return P_test, P_test >= tune_thresholds(Y[val], P_val)
     return arm
+
+# %% ../nbs/01_tps_fusion.ipynb #3215208c
+def terpeneminer_protocol_data(max_negatives: int = 0, # 0: all of their sampled negatives; n: a random n of them (TPS kept whole)
+                               seed: int = 0) -> pd.DataFrame:
+    "TerpeneMiner's evaluation set: their TPS (one row per unique sequence, 8 substrate columns, their clade) plus their Swiss-Prot negatives."
+    tm = build_terpeneminer()
+    cl = pd.read_csv(data_path("tps/terpeneminer/phylogenetic_clades.csv.gz"), dtype={"id": str})
+    id2clade = dict(zip(cl["id"].str.strip(), cl["clade"].astype(int)))
+    tm = tm.assign(clade=tm["uniprot_ids"].map(lambda s: next((id2clade[u] for u in s.split(";") if u in id2clade), -1)), is_tps=True)
+    neg = read_sequences(data_path("tps/terpeneminer/sampled_negatives.fasta.gz"))
+    known = {u for s in tm["uniprot_ids"] for u in s.split(";")} | set(tm.index)
+    tps_seqs = set(tm["sequence"])
+    # their get_tps_df: negatives whose id is a TPS id are dropped, and so are sequences with U or O and sequences over 2,000 residues;
+    # sequences identical to a TPS are dropped here too (a negative that is a TPS would be a label error)
+    keep = {k: s for k, s in neg.items() if k not in known and s not in tps_seqs and not set("UO") & set(s) and len(s) <= 2000}
+    ids = sorted(keep)
+    if max_negatives and max_negatives < len(ids): ids = sorted(np.random.default_rng(seed).choice(ids, max_negatives, replace=False))
+    negs = pd.DataFrame({"uniprot_ids": ids, "sequence": [keep[k] for k in ids], **{c: np.int8(0) for c in SUBSTRATES}, "clade": -1, "is_tps": False},
+                        index=pd.Index(ids, name="id"))
+    return pd.concat([tm[tm["sequence"].str.len() <= 2000], negs])
+
+from scipy.spatial.distance import jensenshannon
+from scipy.stats import wilcoxon
+from sklearn.model_selection import KFold
+
+def single_class_distribution(targets: Sequence[frozenset], # each row's set of classes
+                              classes: Sequence[int]) -> np.ndarray:
+    "Share of each class among the rows whose target set is exactly that class (TerpeneMiner's `get_major_classes_distribution`)."
+    c = np.array([sum(t == frozenset([k]) for t in targets) for k in classes], float)
+    return c / c.sum() if c.sum() else np.full(len(classes), 1 / max(len(classes), 1))
+
+def terpeneminer_folds(Y: np.ndarray, clade: np.ndarray, # (n, classes) labels; clade of each row (-1: none, e.g. a negative)
+                       is_tps: np.ndarray, n_folds: int = 5,
+                       n_search: int = 1000, # random states tried (theirs: 1000)
+                       repeats: int = 1, # fold assignments returned: the `repeats` best random states
+                       max_share: float = 0.5) -> tuple[list[np.ndarray], dict]:
+    "TerpeneMiner's phylogeny-based StratifiedGroupKFold, rebuilt: whole clades to folds, the random state with the most balanced folds."
+    pos = np.flatnonzero(is_tps & (clade >= 0))           # their positives: TPS ids with a clade
+    other = np.flatnonzero(~(is_tps & (clade >= 0)))      # negatives (and TPS without a clade, which their code files as 'Unknown')
+    targets = [frozenset(np.flatnonzero(Y[i]).tolist()) for i in pos]
+    counts = Y[pos].sum(0)
+    # a class is 'unsplittable' (not a major class) when one clade holds more than `max_share` of it or it has < n_folds members
+    major = [c for c in range(Y.shape[1]) if counts[c] >= n_folds
+             and pd.Series(clade[pos][Y[pos, c] > 0]).value_counts().max() / counts[c] <= max_share]
+    groups = np.array([f"clade {clade[i]}" if set(t) & set(major) else f"row {i}" for i, t in zip(pos, targets)])
+    strat = np.array([str(sorted(t)) if t else "missing" for t in targets])
+    total = single_class_distribution(targets, major)
+    def split(rs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)     # "least populated class": rare substrate sets, as in theirs
+            return list(StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=rs).split(pos, strat, groups))
+    js = np.array([np.mean([jensenshannon(total, single_class_distribution([targets[j] for j in te], major)) for _, te in split(rs)])
+                   for rs in progress(range(n_search), desc="TerpeneMiner fold search", leave=False)])
+    best = np.argsort(js, kind="stable")[:repeats]
+    out = []
+    for r, rs in enumerate(best):
+        folds = np.full(len(Y), -1)
+        for k, (_, te) in enumerate(split(int(rs))): folds[pos[te]] = k
+        # their negatives: StratifiedKFold(shuffle, random_state=0) on one label, i.e. a shuffled KFold; repeat r uses random_state=r
+        for k, (_, te) in enumerate(KFold(n_splits=n_folds, shuffle=True, random_state=r).split(other)): folds[other[te]] = k
+        out.append(folds)
+    return out, {"random_states": best.tolist(), "mean_js": js[best].round(4).tolist(), "major_classes": major, "n_search": n_search}
+
+def fold_class_ap(Y: np.ndarray, P: np.ndarray, folds: np.ndarray, # labels, out-of-fold scores, fold of each row (-1: none)
+                  classes: Sequence[int], min_positives: int = 3 # their `--minimal-count-to-eval`
+                 ) -> pd.DataFrame:
+    "AP of each class in each test fold (rows: folds, columns: classes); NaN where the fold has fewer than `min_positives` positives."
+    ks = np.unique(folds[folds >= 0])
+    ap = np.full((len(ks), len(classes)), np.nan)
+    for a, k in enumerate(ks):
+        m = folds == k
+        for b, c in enumerate(classes):
+            if Y[m, c].sum() >= min_positives: ap[a, b] = average_precision_score(Y[m, c], P[m, c])
+    return pd.DataFrame(ap, index=ks, columns=list(classes))
+
+def terpeneminer_aggregate(ap: pd.DataFrame # `fold_class_ap`
+                          ) -> dict:
+    "Their table's mAP and '± SE': mean over classes of each class's fold mean; SE = sqrt(sum of per-class fold variances (ddof=1)) / classes."
+    ap = ap.loc[:, ap.notna().any()]
+    var = ap.var(ddof=1).fillna(0)                         # a class scored in one fold only has no variance (their NaN, summed as 0)
+    return {"mAP": float(ap.mean().mean()), "se": float(np.sqrt(var.sum()) / ap.shape[1]), "per_class": ap.mean().round(4).to_dict(),
+            "fold_mAP": ap.mean(axis=1).tolist()}
+
+def paired_comparison(a: Sequence[float], b: Sequence[float], # one value per (fold, repeat) for arms A and B, same order
+                      n_boot: int = 4000, seed: int = 0) -> dict:
+    "A − B over paired (fold, repeat) values: mean difference, bootstrap 95% interval, Wilcoxon signed-rank p (two-sided)."
+    d = np.asarray(a, float) - np.asarray(b, float)
+    d = d[np.isfinite(d)]
+    if not len(d): return {"n_pairs": 0, "mean_diff": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "p_wilcoxon": float("nan"), "a_wins": 0}
+    boot = np.random.default_rng(seed).choice(d, (n_boot, len(d))).mean(1)
+    p = float(wilcoxon(d).pvalue) if np.any(d != 0) else 1.0
+    return {"n_pairs": int(len(d)), "mean_diff": float(d.mean()), "ci_low": float(np.quantile(boot, .025)), "ci_high": float(np.quantile(boot, .975)),
+            "p_wilcoxon": p, "a_wins": int((d > 0).sum())}
+
+# %% ../nbs/01_tps_fusion.ipynb #ea105906
+from scipy.sparse import coo_matrix
+
+def kmer_candidates(seqs: Sequence[str], top: int = 50, k: int = 3, chunk: int = 1000) -> np.ndarray:
+    "For every sequence, the `top` others sharing the most distinct k-mers (divided by the smaller k-mer count): an alignment prefilter."
+    vocab, rows, cols = {}, [], []
+    for i, s in enumerate(seqs):
+        ks = {vocab.setdefault(s[j:j + k], len(vocab)) for j in range(len(s) - k + 1)}
+        rows += [i] * len(ks); cols += ks
+    M = csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(seqs), len(vocab)))
+    n_k = np.asarray(M.sum(1)).ravel()
+    top = min(top, len(seqs) - 1)
+    out = np.zeros((len(seqs), top), int)
+    for a in range(0, len(seqs), chunk):
+        shared = (M[a:a + chunk] @ M.T).toarray() / np.maximum(np.minimum.outer(n_k[a:a + chunk], n_k), 1)
+        shared[np.arange(len(shared)), np.arange(a, a + len(shared))] = -1          # not itself
+        out[a:a + chunk] = np.argpartition(-shared, top - 1, axis=1)[:, :top]
+    return out
+
+def prefiltered_similarity(seqs: Sequence[str],
+                           exact: np.ndarray, # rows aligned against every row (e.g. the labelled TPS); the rest only against their k-mer candidates
+                           top: int = 50, # k-mer candidates per row among the non-`exact` rows
+                           threads: int = 1,
+                           cache: str | Path | None = None # folder: the scores are stored under a hash of the input and reused
+                          ) -> np.ndarray:
+    "Normalised Smith-Waterman similarity (score / geometric mean of self-scores) for every pair involving an `exact` row and each row's k-mer candidates; 0 elsewhere."
+    seqs, exact = list(seqs), np.asarray(exact, bool)
+    key = hashlib.blake2b(("\n".join(seqs) + f"|{exact.astype(int).tolist()}|{top}").encode(), digest_size=8).hexdigest()
+    path = Path(cache) / f"tps_prefiltered_{len(seqs)}_{key}.npz" if cache else None
+    n = len(seqs)
+    if path is not None and path.exists():
+        try:
+            with np.load(path, allow_pickle=False) as z: i, j, v, self_s = z["i"], z["j"], z["v"], z["self"]
+        except (ValueError, KeyError, OSError, EOFError) as e:
+            warnings.warn(f"{path}: unreadable alignment cache ({type(e).__name__}: {e}); recomputing"); path.unlink(); return prefiltered_similarity(seqs, exact, top, threads, cache)
+    else:
+        db, ex = pyopal.Database(seqs), np.flatnonzero(exact)
+        self_s = np.array([next(iter(pyopal.align(s, [s], "BLOSUM62", gap_open=10, gap_extend=1, mode="score"))).score for s in seqs], np.int32)
+        rest = np.flatnonzero(~exact)
+        cand = np.full((n, 0), 0, int)
+        if len(rest) > 1: cand = rest[kmer_candidates([seqs[r] for r in rest], top)]
+        I, J, V = [], [], []
+        for q in progress(range(n), desc="pyopal prefiltered", leave=False):
+            tg = ex[ex > q] if exact[q] else np.union1d(ex, cand[np.searchsorted(rest, q)] if len(cand) else [])
+            tg = tg[tg != q].astype(int)
+            if not len(tg): continue
+            sc = [r.score for r in pyopal.align(seqs[q], db.extract(tg.tolist()), "BLOSUM62", gap_open=10, gap_extend=1, mode="score", threads=threads)]
+            I.append(np.full(len(tg), q)); J.append(tg); V.append(np.asarray(sc, np.int32))
+        i, j, v = (np.concatenate(x) if x else np.zeros(0, int) for x in (I, J, V))
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.stem + ".tmp.npz")
+            np.savez_compressed(tmp, i=i, j=j, v=v, self=self_s); tmp.replace(path)
+    S = np.zeros((n, n), np.float32)
+    S[i, j] = v; S[j, i] = np.maximum(S[j, i], v)           # candidate lists are not symmetric: keep the pair's score either way
+    S[np.arange(n), np.arange(n)] = self_s
+    d = np.sqrt(self_s.astype(np.float32))
+    S /= d[:, None]; S /= d[None, :]
+    return S
 
 # %% ../nbs/01_tps_fusion.ipynb #4c742e07
 IDENTITY_BINS = (0, .3, .4, .5, .6, .7, .8, .9, .95, 1.0001)

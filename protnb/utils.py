@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_utils.ipynb #030f37c1
 from __future__ import annotations
-import os, sys, ast, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
+import os, re, sys, ast, json, atexit, random, argparse, warnings, shutil, tempfile, datetime, subprocess, contextlib, dataclasses, threading
 from pathlib import Path
 from typing import Any
 import numpy as np, torch
@@ -15,9 +15,9 @@ __all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'DeviceError', 
            'progress', 'atomic_write', 'save_json', 'CheckpointError', 'ConfigMismatch', 'UnsafeCheckpoint',
            'config_diff', 'torch_load_safe', 'save_checkpoint', 'load_checkpoint', 'check_finite',
            'config_from_checkpoint', 'build_checked', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision',
-           'render_results_md', 'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli', 'dist_world',
-           'all_reduce_sum', 'all_reduce_', 'epoch_seed', 'rank_share', 'ddp_wrap', 'sync_context', 'StopRequest',
-           'tie_groups', 'weighted_auroc', 'weighted_ap']
+           'render_results_md', 'relative_paths', 'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli',
+           'dist_world', 'all_reduce_sum', 'all_reduce_', 'epoch_seed', 'rank_share', 'ddp_wrap', 'sync_context',
+           'StopRequest', 'tie_groups', 'weighted_auroc', 'weighted_ap']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
@@ -416,16 +416,38 @@ def render_results_md(results: dict # title, protocol, tables, notes; preset, es
     if results.get("notes"): out += [_md_text(results["notes"]), ""]
     return "\n".join(out + ["<!-- rendered from results.json by protnb.utils.render_results_md: edit the notebook, not this file -->", ""])
 
+def relative_paths(obj, # a results dict (or any JSON-able value)
+                   run_dir: str | Path # the run folder: paths in it become relative to it; other paths in the repository, to it
+                  ):
+    "`obj` with every absolute path under `run_dir`, the repository or the runs folder above `run_dir` made relative (in any string, at any depth)."
+    def prefixes(p: Path) -> list[str]: return sorted({str(p).rstrip("/") + "/", str(p.resolve()).rstrip("/") + "/"}, key=len, reverse=True)
+    subs = prefixes(Path(run_dir))
+    try: subs += prefixes(repo_root())
+    except FileNotFoundError: pass   # a plain install: no repository
+    rd = Path(run_dir)   # protnb_run's layout <out>/<notebook>/<timestamp>: another notebook's run in <out> is ../../<notebook>/...
+    batch = {s: "../../" for s in prefixes(rd.parent.parent)} if re.fullmatch(r"\d\d[a-z]?_\w+", rd.parent.name) else {}
+    def fix(o):
+        if isinstance(o, str):
+            if o.rstrip("/") + "/" in subs: return "."   # the run folder or the repository itself
+            for s in subs: o = o.replace(s, "")
+            for s, r in batch.items(): o = o.replace(s, r)
+            return o
+        if isinstance(o, dict): return {k: fix(v) for k, v in o.items()}
+        if isinstance(o, list): return [fix(v) for v in o]
+        return o
+    return fix(json.loads(json.dumps(obj, default=_json_default)))
+
 def save_results(name: str, # notebook name, e.g. "01_tps_fusion"
                  results: dict, # title, protocol, tables, notes, and any raw numbers (kept in the JSON only)
                  run_dir: str | Path | None = None, # the run folder; None writes nothing
                  preset: str = "" # recorded in the run line
                 ) -> Path | None:
-    "Write `results.json` and `results.md` (rendered from the same data) into the run folder; return the JSON's path."
+    "Write `results.json` and `results.md` (rendered from the same data, paths made relative) into the run folder; return the JSON's path."
     if run_dir is None: return None
     rd = Path(run_dir)
     rev = (rd/"git.txt").read_text().strip() if (rd/"git.txt").exists() else git_revision()   # protnb_run records it at the start
-    path = save_json({"notebook": name, "preset": preset, "revision": rev, "date": datetime.date.today().isoformat(), **results}, rd/"results.json")
+    results = relative_paths({"notebook": name, "preset": preset, "revision": rev, "date": datetime.date.today().isoformat(), **results}, rd)
+    path = save_json(results, rd/"results.json")
     with atomic_write(rd/"results.md") as tmp: tmp.write_text(render_results_md(json.loads(path.read_text())))
     return path
 

@@ -48,6 +48,9 @@ def _die_with_parent():
     try: ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG (Linux)
     except OSError: pass
 
+KERNEL_IDLE_JS = ("() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel; "
+                  "return k && k.status === 'idle'; }")
+
 def wait_http(url, proc, log, secs=120):
     t0 = time.time()
     while time.time() - t0 < secs:
@@ -96,10 +99,18 @@ def run_notebook(page, base, token, name, how, out: Path) -> list[str]:
         handle.focus(); [handle.press("ArrowRight") for _ in range(3)]
     try: page.wait_for_function("([el, old]) => el.innerHTML !== old && !el.querySelector('.jp-OutputArea-executing')", arg=[output.element_handle(), before], timeout=120_000)
     except Exception: problems.append(f"the explorer's output did not change after using its {kind} '{label}'")
+    try: page.wait_for_function(KERNEL_IDLE_JS, timeout=180_000)   # the explorer may still be drawing (figure after table)
+    except Exception: problems.append("the kernel stayed busy after the interaction")
+    try: page.wait_for_function("el => [...el.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0)", arg=output.element_handle(), timeout=60_000)
+    except Exception: problems.append("a figure of the explorer did not load")
     time.sleep(2)   # let the new figure paint
     ui.scroll_into_view_if_needed()
     page.screenshot(path=str(out/f"{name}.png"))
+    box = ui.bounding_box()   # an element taller than the window is drawn wrongly from JupyterLab's inner scroller: grow the window
+    if box and box["height"] > 750:
+        page.set_viewport_size({"width": 1280, "height": int(box["height"]) + 300}); time.sleep(1); ui.scroll_into_view_if_needed()
     ui.screenshot(path=str(out/f"{name}_explorer.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     if img_dir := os.environ.get("PROTNB_BROWSER_IMAGES"): small_png(out/f"{name}_explorer.png", root/img_dir/f"explore_{name[:2]}.png")
     print(f"  {name}: Run All {secs:.0f}s, {len(code)} code cells, explorer '{label}' changed its output", flush=True)
     return problems

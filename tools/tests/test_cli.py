@@ -2,11 +2,13 @@
 
 Checks exit statuses (0 success, 1 failure, 2 usage error), that results go to stdout and diagnostics to stderr, that a
 user's mistake (a bad FASTA record, a missing file, an unknown parameter, missing ESM-2 weights for a `full` run, a notebook
-that fails) is a short message without a traceback, and that relative paths are relative to the current directory.
+that fails, a `-p` value of the wrong type or a YAML alias bomb) is a short message without a traceback, that a usage error
+starts nothing (no run folder, within seconds), that `--version` works, that `embed`'s default model is `protnb_embed`'s,
+and that relative paths are relative to the current directory.
 The installed console scripts are used when their entry points are the ones settings.ini declares (CI installs the
 clone with pip); otherwise (a worktree next to another install) the same functions run through `python -m`.
 """
-import json, os, sys, shutil, subprocess, tempfile, configparser
+import json, os, sys, time, shutil, resource, subprocess, tempfile, configparser
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -27,6 +29,10 @@ ENV = {**os.environ, "PYTHONWARNINGS": "default", "PYTHONPATH": os.pathsep.join(
 def run(cmd, cwd, **env):
     r = subprocess.run(cmd, cwd=cwd, env={**ENV, **env}, capture_output=True, text=True, timeout=300)
     return r.returncode, r.stdout, r.stderr
+
+def cpu() -> float:
+    "User + system CPU seconds of this process's finished children (a command and everything it started)."
+    r = resource.getrusage(resource.RUSAGE_CHILDREN); return r.ru_utime + r.ru_stime
 
 def short_error(err: str, prog: str, *needles: str, max_lines: int = 2):
     lines = [l for l in err.splitlines() if not l.startswith(f"{prog}: warning:") and "%|" not in l]
@@ -65,12 +71,28 @@ def main():
         assert (rc := run(EMBED + ["bad.fasta", "--model", "tiny", "--out", "store", "--debug"], d)[0]) == 1
         assert "Traceback" in run(EMBED + ["bad.fasta", "--model", "tiny", "--out", "store"], d, PROTNB_DEBUG="1")[2]
 
+        for cmd, prog in [(EMBED, "protnb_embed"), (RUN, "protnb_run")]:
+            rc, out, err = run(cmd + ["--version"], d)
+            assert rc == 0 and out.startswith(f"{prog} ") and out.split()[1][0].isdigit(), (rc, out, err)
+        code = "import inspect; from protnb.embeddings import embed, embed_parser; print(inspect.signature(embed).parameters['model'].default, embed_parser().get_default('model'))"
+        rc, out, err = run([sys.executable, "-c", code], d)
+        assert rc == 0 and out.split() == ["esm2_t6_8M_UR50D"] * 2, (rc, out, err)   # embed(seqs) uses the model protnb_embed uses
+
         rc, out, err = run(RUN + ["--help"], d); out = " ".join(out.split())
         assert rc == 0 and "(default: quick)" in out and "--publish" in out, (rc, err)
         rc, out, err = run(RUN + ["07_nope"], d)
         assert rc == 2 and "unknown notebook '07_nope'" in err and "Traceback" not in err, (rc, err)
         rc, out, err = run(RUN + ["03_mae_pretrain", "-p", "no_such_param", "1"], d)
         assert rc == 2 and "unknown parameter(s) no_such_param: 03_mae_pretrain declares" in err and "Traceback" not in err, (rc, err)
+        t0, c0 = time.time(), cpu()
+        rc, out, err = run(RUN + ["01_tps_fusion", "-p", "n_folds", "notanumber", "--preset", "smoke", "--out", "runs"], d)
+        secs, cpu_s = time.time() - t0, cpu() - c0   # CPU time: wall time on a shared machine says little
+        assert rc == 2 and "n_folds='notanumber'" in err and "takes an integer" in err and "Traceback" not in err, (rc, err)
+        assert not (d/"runs").exists() and cpu_s < 30, (cpu_s, list(d.iterdir()))   # refused before any kernel starts
+        print(f"mistyped -p: exit {rc} after {secs:.1f} s wall, {cpu_s:.1f} s CPU: {err.splitlines()[-1]}")
+        bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]"
+        c0 = cpu(); rc, out, err = run(RUN + ["00_embeddings", "-p", "pools", bomb, "--preset", "smoke", "--out", "runs"], d); cpu_s = cpu() - c0
+        assert rc == 2 and "-p pools: YAML anchors and aliases" in err and not (d/"runs").exists() and cpu_s < 30, (rc, err, cpu_s)
         rc, out, err = run(RUN + ["01_tps_fusion", "--preset", "full", "--out", "runs"], d, **hub)
         assert rc == 1, (rc, err)
         short_error(err, "protnb_run", "esm2_t33_650M_UR50D.pt", "--without-weights tiny")
@@ -83,6 +105,7 @@ def main():
         assert "Kernel is running over TCP" not in err and "IPKernelApp" not in err, err
         run_dir = d/out.splitlines()[1].split()[-1]
         assert (run_dir/"log.txt").exists() and (run_dir/"03_mae_pretrain.ipynb").exists() and (run_dir/"params.yaml").exists()
+        assert (run_dir/"status.txt").read_text().startswith("failed in cell"), (run_dir/"status.txt").read_text()   # marked in its folder
     print("cli ok")
 
 if __name__ == "__main__": main()

@@ -8,9 +8,12 @@
    change of directory or sys.path).
 4. Nothing in the repository's text files cites `DATA.md`, which is not in the repository (data/ANCHORS.md holds the anchors).
 5. Each published `results/<nb>.md` rendered by `render_results_md` is exactly the rendering of `results/<nb>.json`, so the
-   two cannot drift (one still written by hand is listed, not failed).
+   two cannot drift (one still written by hand is listed, not failed), and each published JSON names a clean revision: a run
+   from a tree with uncommitted changes (`git describe --dirty` ends in `-dirty`) cannot be reproduced from its revision.
 6. The notebooks run on a plain install (Colab, `pip install protnb`): a package of the `[dev]` extra (nbdev, execnb,
    jupyterlab, transformers) is imported only inside a `try` that handles its absence.
+7. Published results (`results/`) hold no machine's absolute paths: runs record paths relative to their run folder or to
+   the repository (`protnb.utils.save_results`), so a file reads the same from every clone.
 """
 import ast, json, os, re, subprocess, sys, tempfile
 from pathlib import Path
@@ -77,6 +80,8 @@ sys.path.insert(0, str(root))
 from protnb.utils import render_results_md
 for md in sorted((root/"results").glob("*.md")):
     text = md.read_text()
+    rev = str(json.loads(md.with_suffix(".json").read_text()).get("revision", "")) if md.with_suffix(".json").exists() else ""
+    check(not rev.endswith("-dirty"), f"results/{md.stem}.json was published from {rev}, a tree with uncommitted changes: commit, then re-run with protnb_run --publish")
     if "rendered from results.json by protnb.utils.render_results_md" not in text: print(f"note: {md.name} is not rendered from its JSON yet"); continue
     check(text == render_results_md(json.loads(md.with_suffix(".json").read_text())), f"results/{md.name} differs from the rendering of results/{md.stem}.json (re-publish with protnb_run --publish)")
 
@@ -91,6 +96,13 @@ for nb in sorted((root/"nbs").glob("[0-9]*.ipynb")):
         if c["cell_type"] != "code": continue
         if bad := unguarded_dev_imports(ast.parse(TransformerManager().transform_cell("".join(c["source"])))):
             fails.append(f"{nb.name} cell {i} imports {', '.join(bad)} (a [dev] package) outside a try: a plain install fails there")
+
+# 7. no absolute machine path in published results
+ABS = re.compile(r"(?:^|[\s\"'`(\[=])((?:/[\w.+-]+){2,})")
+for f in sorted((root/"results").glob("*")):
+    if f.suffix in (".json", ".md"):
+        for n, line in enumerate(f.read_text().splitlines(), 1):
+            if m := ABS.search(line): fails.append(f"results/{f.name}:{n}: an absolute path {m.group(1)!r}: results record paths relative to the run folder or the repository")
 
 if fails: sys.exit("README checks failed:\n- " + "\n- ".join(fails))
 print(f"README ok: index in step, {len(py)} python blocks valid IPython, Colab cells inert outside Colab")
