@@ -313,11 +313,7 @@ def main(argv=None):
             f"precision={a.precision} ceiling_share={results['protnb']['ceiling_share'] if 'protnb' in results else nan:.2f}")
     print(last + (f" speedup_vs_protnb_fp32={ratio('protnb-fp32'):.2f}" if a.precision != "float32" else ""))
 
-def cpu_time_line() -> str:
-    "User + system CPU time of this process and its children: on a shared machine wall time hides it, and system time is CPU too."
-    import resource
-    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    u, k = s.ru_utime + c.ru_utime, s.ru_stime + c.ru_stime
-    return f"# CPU time: user {u:.1f} s + system {k:.1f} s = {u + k:.1f} s (this process and its children)"
+
+from _cputime import cpu_time_line   # bench/ is on sys.path when a script here runs
 
 if __name__ == "__main__": main(); print(cpu_time_line())

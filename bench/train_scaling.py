@@ -84,11 +84,7 @@ def main(argv=None):
               f"peak RSS {rss[lo]:.0f} MB at {lo} proteins, {rss[hi]:.0f} MB at {hi}: rss_ratio_{hi // 1000}k_{lo // 1000}k={rss[hi] / rss[lo]:.3f}")
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
-def cpu_time_line() -> str:
-    "User + system CPU time of this process and its children: on a shared machine wall time hides it, and system time is CPU too."
-    import resource
-    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    u, k = s.ru_utime + c.ru_utime, s.ru_stime + c.ru_stime
-    return f"# CPU time: user {u:.1f} s + system {k:.1f} s = {u + k:.1f} s (this process and its children)"
+
+from _cputime import cpu_time_line   # bench/ is on sys.path when a script here runs
 
 if __name__ == "__main__": main(); print(cpu_time_line())
