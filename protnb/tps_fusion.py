@@ -955,7 +955,7 @@ def paired_comparison(a: Sequence[float], b: Sequence[float], # one value per (f
     return {"n_pairs": int(len(d)), "mean_diff": float(d.mean()), "ci_low": float(np.quantile(boot, .025)), "ci_high": float(np.quantile(boot, .975)),
             "p_wilcoxon": p, "a_wins": int((d > 0).sum())}
 
-# %% ../nbs/01_tps_fusion.ipynb #8c88e724
+# %% ../nbs/01_tps_fusion.ipynb #7c4c2136
 from scipy.stats import false_discovery_control
 
 def claim_verdicts(df: pd.DataFrame, # rows of `paired_comparison` (columns p_wilcoxon, ci_low, ci_high), one table of claims
