@@ -578,6 +578,8 @@ def save_train_state(path: str | Path, # the checkpoint, e.g. run_dir/"mae_last.
     rng, (rank, world) = rank_rng_states(device), dist_world()
     if rank == 0: save_checkpoint(path, model, config, optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
                                   scaler=scaler.state_dict(), rng=rng, world_size=world, **state)
+    if world > 1:   # nobody leaves before the file is on disk: a rank exiting at once (SIGTERM) makes torchrun stop rank 0
+        import torch.distributed as dist; dist.barrier()
 
 def load_train_state(path: str | Path, model: torch.nn.Module, config, optimizer, scheduler, scaler,
                      device="cpu") -> dict:
