@@ -37,8 +37,9 @@ __all__ = ['CLASSES', 'MOTIFS', 'PHYSCHEM', 'GROUPS', 'FEATURE_NAMES', 'KNN_GRID
            'nested_best_arm', 'esm_embeddings', 'fit_tps_model', 'load_tps_model', 'TPSPrediction', 'predict_tps',
            'build_terpeneminer', 'terpeneminer_published', 'forest_arm', 'terpeneminer_protocol_data',
            'single_class_distribution', 'terpeneminer_folds', 'fold_class_ap', 'terpeneminer_aggregate',
-           'paired_comparison', 'kmer_candidates', 'prefiltered_similarity', 'metric_by_identity', 'align_to',
-           'nearest_enzymes', 'class_threshold_table', 'plot_class_pr', 'enzyme_report', 'tps_explorer']
+           'paired_comparison', 'claim_verdicts', 'paired_table', 'kmer_candidates', 'prefiltered_similarity',
+           'metric_by_identity', 'align_to', 'nearest_enzymes', 'class_threshold_table', 'plot_class_pr',
+           'enzyme_report', 'tps_explorer']
 
 # %% ../nbs/01_tps_fusion.ipynb #6b6e946c
 CLASSES = ["mono_pinene", "mono_limonene", "mono_myrcene", "mono_terpinene", "mono_phellandrene", "mono_sabinene",
@@ -994,6 +995,22 @@ def paired_comparison(a: Sequence[float], b: Sequence[float], # one value per (f
     p = float(wilcoxon(d).pvalue) if np.any(d != 0) else 1.0
     return {"n_pairs": int(len(d)), "mean_diff": float(d.mean()), "ci_low": float(np.quantile(boot, .025)), "ci_high": float(np.quantile(boot, .975)),
             "p_wilcoxon": p, "a_wins": int((d > 0).sum())}
+
+# %% ../nbs/01_tps_fusion.ipynb #7c4c2136
+from scipy.stats import false_discovery_control
+
+def claim_verdicts(df: pd.DataFrame, # rows of `paired_comparison` (columns p_wilcoxon, ci_low, ci_high), one table of claims
+                   alpha: float = 0.05) -> pd.DataFrame:
+    "Adds `p_adjusted` (Benjamini-Hochberg over the table) and a verdict: A beats B when adjusted p < alpha and the interval is above 0."
+    p = df["p_wilcoxon"].to_numpy(float); ok = np.isfinite(p)
+    adj = np.full(len(p), np.nan)
+    if ok.any(): adj[ok] = false_discovery_control(p[ok])
+    sig = adj < alpha                                        # NaN compares False: an untestable pair is never a claim
+    return df.assign(p_adjusted=adj, verdict=np.where(sig & (df["ci_low"] > 0), "A beats B", np.where(sig & (df["ci_high"] < 0), "B beats A", "not resolved")))
+
+def paired_table(df: pd.DataFrame) -> pd.DataFrame:
+    "Paired tests for display: differences to 4 decimals, p-values to 2 significant digits (never a bare 0)."
+    return df.round(4).assign(**{c: df[c].map(lambda v: "" if not np.isfinite(v) else f"{v:.2g}") for c in ("p_wilcoxon", "p_adjusted") if c in df})
 
 # %% ../nbs/01_tps_fusion.ipynb #ea105906
 from scipy.sparse import coo_matrix
