@@ -6,20 +6,23 @@ checkpoint. Variants:
 
 - `cli`: `protnb_embed` as shipped (`embed_cli`);
 - `cli-mmap64k`: the same with glibc's mmap threshold set to 64 kB first (what `protnb_embed` did before);
-- `cli-nobucket`: the same as `cli` with matmul rows not bucketed (`ROW_BUCKET = 1`: every packed batch a new shape);
+- `cli-nobucket`: the same as `cli` with rows not bucketed (`ROW_BUCKET = 1`: every packed batch a new oneDNN shape);
+- `cli-nocache`: the same as `cli` with oneDNN's and ideep's shape caches off (`ONEDNN_PRIMITIVE_CACHE_CAPACITY=0`,
+  `LRU_CACHE_CAPACITY=1` in the environment), the alternative to bucketing;
 - `library`: `embed(...)` called from Python.
 
 Peak RSS and CPU come from `wait4` on the child (its own maximum resident set and user/system seconds).
-The last line carries `rss_ratio_2000_500=` of the first variant.
+It ends with one line per variant carrying its `rss_ratio_2000_500=`.
 
-Usage: python bench/embed_memory.py [--n 500 2000] [--variants cli cli-mmap64k cli-nobucket library]
+Usage: python bench/embed_memory.py [--n 500 2000] [--variants cli cli-mmap64k cli-nobucket cli-nocache library]
 """
 import os, sys, time, json, argparse, tempfile, shutil, subprocess
 from pathlib import Path
 
 root = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(root))
-VARIANTS = ("cli", "cli-mmap64k", "cli-nobucket", "library")
+VARIANTS = ("cli", "cli-mmap64k", "cli-nobucket", "cli-nocache", "library")
+NO_CACHE = {"ONEDNN_PRIMITIVE_CACHE_CAPACITY": "0", "LRU_CACHE_CAPACITY": "1"}
 
 def write_inputs(tmp: Path, n: int, arch: str, seed: int) -> tuple[Path, Path, int]:
     "A FASTA of `n` seeded Bernett proteins and a fair-esm checkpoint of a random ESM-2 of `arch`."
@@ -48,7 +51,7 @@ def worker(variant: str, fasta: str, ckpt: str, store: str, precision: str):
 
 def measure(variant, fasta, ckpt, tmp, precision) -> dict:
     store = tmp/f"store-{variant}-{fasta.stem}"
-    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore", **(NO_CACHE if variant == "cli-nocache" else {})}
     t = time.perf_counter()
     p = subprocess.Popen([sys.executable, __file__, "--worker", variant, str(fasta), str(ckpt), str(store), precision],
                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -77,10 +80,10 @@ def main(argv=None):
                 r = {"n": n, "residues": residues, **measure(v, fasta, ckpt, tmp, a.precision)}; rows.append(r)
                 print(json.dumps({k: round(x, 2) if isinstance(x, float) else x for k, x in r.items()}), flush=True)
         print(f"# load average {os.getloadavg()[0]:.1f} at end")
-        first = {r["n"]: r for r in rows if r["variant"] == a.variants[0]}
-        if len(a.n) > 1:
-            lo, hi = first[min(a.n)], first[max(a.n)]
-            print(f"{a.variants[0]}: peak RSS {lo['peak_rss_mb']:.0f} MB at {min(a.n)} proteins, {hi['peak_rss_mb']:.0f} MB at {max(a.n)}: "
+        for v in a.variants if len(a.n) > 1 else ():
+            by_n = {r["n"]: r for r in rows if r["variant"] == v}
+            lo, hi = by_n[min(a.n)], by_n[max(a.n)]
+            print(f"{v}: peak RSS {lo['peak_rss_mb']:.0f} MB at {min(a.n)} proteins, {hi['peak_rss_mb']:.0f} MB at {max(a.n)}: "
                   f"rss_ratio_{max(a.n)}_{min(a.n)}={hi['peak_rss_mb'] / lo['peak_rss_mb']:.3f}")
     finally: shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,10 +1,10 @@
-"""Why per-residue embedding memory grew with the run: oneDNN's and ideep's per-shape caches under bfloat16 CPU matmuls.
+"""Why per-residue embedding memory grew with the run: oneDNN's and ideep's per-shape caches under bfloat16 CPU matmuls and GELU.
 
 One process per mode runs `protnb_forward` (ESM-2 8M architecture, random weights, bfloat16 autocast, one thread) on 120
 batches of two random sequences whose length changes every batch (so every batch is a new packed row count), and prints
 the resident set after batches 0, 10, 40, 80 and 119, the peak, and the CPU time (user + system). Modes:
 
-- `bucket`: as shipped, matmul rows padded to a multiple of `ROW_BUCKET` (256);
+- `bucket`: as shipped, the rows of matmuls and GELU padded to a multiple of `ROW_BUCKET` (256);
 - `nobucket`: `ROW_BUCKET = 1`, every batch a new matmul shape (the code before);
 - `env`: unbucketed, with `LRU_CACHE_CAPACITY=1 ONEDNN_PRIMITIVE_CACHE_CAPACITY=0` set before the first bf16 matmul.
 

@@ -385,32 +385,33 @@ def _attend(qkv: torch.Tensor, p: _Packing) -> torch.Tensor:
     o = F.scaled_dot_product_attention(q, k, v, attn_mask=mask).transpose(1, 2).reshape(B * T, *qkv.shape[2:])
     return o if N == B * T else o.index_select(0, p.idx)
 
-ROW_BUCKET = 256   # reduced-precision CPU matmuls see a multiple of this many rows
+ROW_BUCKET = 256   # oneDNN ops of reduced-precision CPU forwards see a multiple of this many rows
 
-def _linear(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    "`F.linear`, with the rows padded up to a multiple of `ROW_BUCKET` under reduced-precision autocast on a CPU."
-    # There F.linear runs on oneDNN, and both oneDNN's primitive cache and ideep's LRU cache keep an entry per distinct
-    # matmul shape (up to 1,024 each, ~2.45 MB per distinct row count at 8M). Packed batches have a new row count nearly
-    # every time, so those caches grew with the run (per-residue peak RSS 497 -> 868 MiB from 500 to 2,000 proteins);
-    # with rows in buckets of 256 there are at most max_tokens/256 shapes per layer, and padding costs < 256 rows of work.
+def _bucketed(x: torch.Tensor) -> torch.Tensor:
+    "`x` with zero rows appended up to a multiple of `ROW_BUCKET` under reduced-precision autocast on a CPU; elsewhere `x` itself."
+    # There F.linear and F.gelu run on oneDNN, whose primitive cache keeps one primitive per distinct shape (up to 1,024;
+    # at 8M ~1.1 MB per bfloat16 GELU, ~1.3 MB per layer's four matmuls). Packed batches have a new row count nearly every
+    # time, so that cache grew with the run; with rows in buckets there are at most max_tokens/256 shapes per op.
     n = x.shape[0]
-    if x.device.type != "cpu" or not torch.is_autocast_enabled("cpu") or n % ROW_BUCKET == 0: return F.linear(x, w, b)
-    return F.linear(torch.cat([x, x.new_zeros(-n % ROW_BUCKET, x.shape[1])]), w, b)[:n]
+    if x.device.type != "cpu" or not torch.is_autocast_enabled("cpu") or n % ROW_BUCKET == 0: return x
+    return torch.cat([x, x.new_zeros(-n % ROW_BUCKET, x.shape[1])])
 
 def _attention_block(lyr, x, cos, sin, p: _Packing, heads: int):
     "x + out_proj(attention(LN(x))) on packed tokens, with fused QKV and rotary positions."
-    a, D = lyr.self_attn, x.shape[-1]
+    a, (n, D) = lyr.self_attn, x.shape
     w = torch.cat([a.q_proj.weight, a.k_proj.weight, a.v_proj.weight])
     b = torch.cat([a.q_proj.bias, a.k_proj.bias, a.v_proj.bias])
-    qkv = _linear(_layer_norm(x, lyr.self_attn_layer_norm), w, b).view(-1, 3, heads, D // heads)
+    qkv = F.linear(_bucketed(_layer_norm(x, lyr.self_attn_layer_norm)), w, b)[:n].view(n, 3, heads, D // heads)
     if x.device.type == "cpu": qkv = qkv.float()   # CPU attention kernels are no faster in bfloat16, so attend in float32
     qkv[:, :2] = _rotary(qkv[:, :2], cos, sin)     # q and k take their positions, in place
     with torch.autocast(x.device.type, enabled=torch.is_autocast_enabled(x.device.type) and x.device.type != "cpu"):
         o = _attend(qkv, p)
-    return x + _linear(o.reshape(-1, D), a.out_proj.weight, a.out_proj.bias)
+    return x + F.linear(_bucketed(o.reshape(n, D)), a.out_proj.weight, a.out_proj.bias)[:n]
 
 def _ffn_block(lyr, x):
-    return x + _linear(F.gelu(_linear(_layer_norm(x, lyr.final_layer_norm), lyr.fc1.weight, lyr.fc1.bias)), lyr.fc2.weight, lyr.fc2.bias)
+    "x + fc2(gelu(fc1(LN(x)))), the padding rows of a bucket carried through all three oneDNN ops and dropped at the end."
+    h = F.gelu(F.linear(_bucketed(_layer_norm(x, lyr.final_layer_norm)), lyr.fc1.weight, lyr.fc1.bias))
+    return x + F.linear(h, lyr.fc2.weight, lyr.fc2.bias)[:len(x)]
 
 PRECISIONS = ("float32", "bfloat16", "float16")
 

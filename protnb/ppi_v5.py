@@ -534,11 +534,12 @@ def bootstrap_ci(y, p, n_boot: int = 1000, seed: int = 0, level: float = 0.95,
 
 def paired_bootstrap(y, p1, p2, n_boot: int = 1000, seed: int = 0, level: float = 0.95, pairs: pd.DataFrame | None = None) -> dict:
     "AUROC(p1) - AUROC(p2) on the same pairs, resampled together (pairs, or proteins with `pairs`): the difference, its interval and a two-sided bootstrap p-value."
+    # p counts the resamples on the far side of 0 with the add-one rule, (1 + count) / (1 + n_boot): never 0, at least 2 / (1 + n_boot)
     y, p1, p2 = np.asarray(y, dtype=float), np.asarray(p1), np.asarray(p2)
     d = np.concatenate([weighted_auroc(y, p1, W) - weighted_auroc(y, p2, W) for W in _bootstrap_weights(y, n_boot, np.random.default_rng(seed), pairs)])
     lo, hi = np.quantile(d, [(1 - level) / 2, (1 + level) / 2]); ones = np.ones((1, len(y)))
     return dict(delta_auroc=float(weighted_auroc(y, p1, ones)[0] - weighted_auroc(y, p2, ones)[0]), low=float(lo), high=float(hi),
-                p_value=float(min(1., 2 * min((d <= 0).mean(), (d >= 0).mean()))), n_boot=n_boot)
+                p_value=float(min(1., 2 * (1 + min((d <= 0).sum(), (d >= 0).sum())) / (1 + len(d)))), n_boot=n_boot)
 
 def fmt_ci(est_lo_hi, digits: int = 3) -> str:
     "`0.622 [0.617, 0.627]`"

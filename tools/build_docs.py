@@ -322,6 +322,7 @@ def build(nbs: list[Path], out: Path, execute: bool = True, jobs: int = 2, stric
         for p in pages.values():
             (docs/f"{p.stem}.md").write_text(fix_links(p.md, page_of, anchors, doc_url, repo_blob, nb_rel))
             for name, data in p.files.items(): (docs/name).parent.mkdir(exist_ok=True); (docs/name).write_bytes(data)
+        if (nbs_dir/"img").is_dir(): shutil.copytree(nbs_dir/"img", docs/"img", dirs_exist_ok=True)   # images the notebooks' prose links to
         from pygments.formatters import HtmlFormatter
         (docs/"css"/"pygments.css").write_text(HtmlFormatter(style="default").get_style_defs(".codehilite"))
         (docs/"css"/"protnb.css").write_text(CSS)

@@ -48,7 +48,10 @@ def run(path: Path):
     return path, ("PASS" if rc == 0 else "SKIP" if rc == SKIP and path.suffix == ".py" else "FAIL"), time.time() - t0, out
 
 def main():
+    if {"-h", "--help"} & set(sys.argv[1:]): print(__doc__.strip()); sys.exit(0)
     args, flags = parse(sys.argv[1:])
+    if bad := [a for a in args if not (root/a if not Path(a).is_absolute() else Path(a)).is_file()]:
+        sys.exit(f"run_tests.py: no such test: {bad[0]} (a notebook in nbs/ or a script in tools/tests/, relative to the repository)")
     os.environ.setdefault("PROTNB_BROWSER_RUN", str(root/"runs"/"browser"/time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())))
     tests, off = collect(args, flags)
     workers = int(os.environ.get("PROTNB_TEST_WORKERS", "2"))

@@ -1,7 +1,7 @@
 """tools/build_docs.py on two notebooks, and on broken input.
 
 1. `build_docs.py --no-exec --out TMP nbs/05_utils.ipynb nbs/06_runner.ipynb` builds index.html (the index comes along as
-   the landing page), a page per notebook, and the search index; each public function and class of protnb.utils and
+   the landing page, with the explorers' screenshots from nbs/img/), a page per notebook, and the search index; each public function and class of protnb.utils and
    protnb.runner has its API entry on its page: the anchor nbdev's doc links use, its name and every parameter in the
    signature block, and its docstring. The sidebar lists the pages in notebook order; the pages load nothing from
    outside (no http(s) src/href other than links), and nbdev's Quarto syntax (`#|`, `{target=`) is gone.
@@ -44,6 +44,8 @@ with tempfile.TemporaryDirectory(prefix="protnb-build-docs-") as d:
         nav = [h.removesuffix(".html") if h != "#" else "index"
                for h in re.findall(r'<li class="toctree-l1[^"]*"><a class="reference internal[^"]*" href="([^"]+)"', index)]
         check(nav[:3] == ["index", "utils", "runner"], f"sidebar is not in notebook order: {nav}")
+        shots = re.findall(r'<img[^>]+src="(img/explore_0\d\.png)"', index)   # the explorers' screenshots, from nbs/img/
+        check(len(shots) == 5 and all((out/s).is_file() for s in shots), f"index: explorer screenshots missing or not copied: {shots}")
     for nb, page in [("05_utils", "utils"), ("06_runner", "runner")]:
         if not (out/f"{page}.html").exists(): continue
         text = (out/f"{page}.html").read_text(); got = entries(text)

@@ -148,8 +148,7 @@ HOLD_LOCK = """
 import os, sys, signal, pathlib
 from protnb.store import EmbeddingStore
 st = EmbeddingStore(sys.argv[1]); folder = pathlib.Path(sys.argv[1])/"claims"; folder.mkdir(parents=True, exist_ok=True)
-try: from protnb.store import _StoreLock; lock = _StoreLock(st, folder/".lock", {"host": os.uname().nodename, "pid": os.getpid(), "started": None})
-except ImportError: from filelock import FileLock; lock = FileLock(str(folder/".lock"))    # the code before issue 23
+from protnb.store import _StoreLock; lock = _StoreLock(st, folder/".lock", {"host": os.uname().nodename, "pid": os.getpid(), "started": None})
 with lock:
     pathlib.Path(sys.argv[2]).touch(); os.kill(os.getpid(), signal.SIGSTOP)
 """
