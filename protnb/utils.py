@@ -570,9 +570,11 @@ def set_rng_state(state: torch.Tensor, # one rank's entry of `rank_rng_states`
     if torch.device(device).type == "cuda" and len(state) > n: torch.cuda.set_rng_state(state[n:].cpu(), device)
 
 def save_train_state(path: str | Path, # the checkpoint, e.g. run_dir/"mae_last.safetensors"
-                     model: torch.nn.Module, config, # the model and the config that built it (checked on resume)
+                     model: torch.nn.Module, # its weights are saved
+                     config, # the config that built `model` (checked on resume)
                      optimizer, scheduler, scaler, # their `state_dict`s are saved
-                     device="cpu", **state # epoch, step (0: at an epoch end), history, ...: tensors and plain data
+                     device="cpu", # the rank's device (on CUDA its GPU's RNG state is saved too)
+                     **state # epoch, step (0: at an epoch end), history, ...: tensors and plain data
                     ) -> None:
     "A resumable checkpoint: model, optimiser, scheduler, gradient scaler, every rank's RNG state and `state`; every rank calls it, rank 0 writes it (atomically, with a checksum)."
     rng, (rank, world) = rank_rng_states(device), dist_world()
