@@ -265,8 +265,7 @@ def train_ppi(model: nn.Module, # PPIClassifier or MeanPoolMLP (anything called 
     history, best, bad, t_train, t_data, seen, best_state, start, skip, tot = [], -1., 0, 0., 0., 0, None, 0, 0, 0.
     pairs = _pairs_digest(train, val)
     if resume and last_path.exists():   # before the frozen encoder runs over the bank: it is the checkpoint's encoder
-        ck = load_train_state(last_path, model, cfg, opt, sched, scaler, dev)
-        _check_resumable(last_path, ck, tcfg, pairs)
+        ck = load_train_state(last_path, model, cfg, opt, sched, scaler, dev, check=lambda ck: _check_resumable(last_path, ck, tcfg, pairs))
         history, best, bad, best_state, (t_train, t_data, seen) = ck["history"], ck["best"], ck["bad"], ck["best_state"], ck["timing"]
         start, skip, tot = ck["epoch"], ck["step"], ck["partial"]   # the position in the epoch's global batch order, the loss summed so far
     feed, fwd = _feed(model, bank, dev)
