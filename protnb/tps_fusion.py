@@ -15,7 +15,7 @@ from Bio.SeqUtils.ProtParam import ProteinAnalysis
 from scipy.sparse.csgraph import connected_components
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
+from sklearn.metrics import f1_score
 from sklearn.preprocessing import StandardScaler
 
 from .utils import (data_path, resolve_path, set_seed, get_device, progress, save_checkpoint, load_checkpoint,
@@ -28,17 +28,18 @@ __all__ = ['CLASSES', 'MOTIFS', 'PHYSCHEM', 'GROUPS', 'FEATURE_NAMES', 'KNN_GRID
            'sequence_features', 'feature_matrix', 'pairwise_alignments', 'max_cross_fold_identity',
            'nearest_train_identity', 'identity_components', 'rarest_label', 'component_folds', 'graphpart_folds',
            'grouped_folds', 'FusionConfig', 'PLMEncoder', 'FeatureEncoder', 'TPSClassifier', 'focal_loss',
-           'inverse_frequency_weights', 'tune_thresholds', 'multilabel_metrics', 'TrainConfig', 'NonFiniteError',
-           'check_finite_inputs', 'predict_logits', 'predict_proba', 'TPSModelTrainer', 'train_classifier',
-           'nearest_neighbour_arm', 'logreg_arm', 'mlp_arm', 'oracle_arm', 'all_positive_arm', 'prior_arm',
-           'scorable_classes', 'normalised_scores', 'top_neighbours', 'knn_vote', 'knn_arm', 'dipeptide_spectrum',
-           'class_hmm', 'hmm_bit_scores', 'tune_score_thresholds', 'hmm_arm', 'inner_split', 'cross_validate',
-           'summarize', 'stacked_arm', 'nested_best_arm', 'esm_embeddings', 'fit_tps_model', 'load_tps_model',
-           'TPSPrediction', 'predict_tps', 'build_terpeneminer', 'terpeneminer_published', 'forest_arm',
-           'terpeneminer_protocol_data', 'single_class_distribution', 'terpeneminer_folds', 'fold_class_ap',
-           'terpeneminer_aggregate', 'paired_comparison', 'claim_verdicts', 'paired_table', 'kmer_candidates',
-           'prefiltered_similarity', 'metric_by_identity', 'align_to', 'nearest_enzymes', 'class_threshold_table',
-           'plot_class_pr', 'enzyme_report', 'tps_explorer']
+           'inverse_frequency_weights', 'tune_thresholds', 'call_counts', 'macro_f1', 'average_precision',
+           'multilabel_metrics', 'TrainConfig', 'NonFiniteError', 'check_finite_inputs', 'predict_logits',
+           'predict_proba', 'TPSModelTrainer', 'train_classifier', 'nearest_neighbour_arm', 'logreg_arm', 'mlp_arm',
+           'oracle_arm', 'all_positive_arm', 'prior_arm', 'scorable_classes', 'normalised_scores', 'top_neighbours',
+           'knn_vote', 'knn_arm', 'dipeptide_spectrum', 'class_hmm', 'hmm_bit_scores', 'tune_score_thresholds',
+           'hmm_arm', 'domain_hmms', 'domain_features', 'inner_split', 'cross_validate', 'summarize', 'stacked_arm',
+           'nested_best_arm', 'esm_embeddings', 'fit_tps_model', 'load_tps_model', 'TPSPrediction', 'predict_tps',
+           'build_terpeneminer', 'terpeneminer_published', 'forest_arm', 'terpeneminer_protocol_data',
+           'single_class_distribution', 'terpeneminer_folds', 'fold_class_ap', 'terpeneminer_aggregate',
+           'paired_comparison', 'claim_verdicts', 'paired_table', 'kmer_candidates', 'prefiltered_similarity',
+           'metric_by_identity', 'align_to', 'nearest_enzymes', 'class_threshold_table', 'plot_class_pr',
+           'enzyme_report', 'tps_explorer']
 
 # %% ../nbs/01_tps_fusion.ipynb #6b6e946c
 CLASSES = ["mono_pinene", "mono_limonene", "mono_myrcene", "mono_terpinene", "mono_phellandrene", "mono_sabinene",
@@ -156,10 +157,11 @@ def feature_matrix(seqs: Mapping[str, str] # id -> sequence (validated here)
     return pd.DataFrame(np.stack([sequence_features(s) for s in seqs.values()]), index=list(seqs), columns=FEATURE_NAMES)
 
 # %% ../nbs/01_tps_fusion.ipynb #59ecda61
-import contextlib, hashlib, io, os
+import contextlib, gzip, hashlib, io, os
 import pyfamsa, pyhmmer
 from scipy.sparse import csr_matrix
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
+from sklearn.pipeline import make_pipeline
 
 def pairwise_alignments(seqs: Sequence[str], # protein sequences
                         threads: int = 1,
@@ -349,20 +351,44 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, # validation labels and probab
     f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
     return np.where(Y.sum(0) > 0, grid[f1.argmax(1)], default)
 
+def call_counts(Y: np.ndarray, C: np.ndarray # (n, n_classes) 0/1 truth and calls
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Per-class true positives, false positives and false negatives."
+    y, c = np.asarray(Y) > 0, np.asarray(C) > 0
+    tp = (y & c).sum(0)
+    return tp, c.sum(0) - tp, y.sum(0) - tp
+
+def _ratio(a, b):   # a / b, and 0 where b is 0 (scikit-learn's zero_division=0)
+    return np.divide(a, b, out=np.zeros(np.shape(a), float), where=np.asarray(b) > 0)
+
+def macro_f1(Y: np.ndarray, C: np.ndarray) -> float:
+    "Macro-F1 over all columns, 0 for a class with no positive and no call (scikit-learn's `f1_score(average='macro', zero_division=0)`)."
+    tp, fp, fn = call_counts(Y, C)
+    return float(_ratio(2 * tp, 2 * tp + fp + fn).mean())
+
+def average_precision(y: np.ndarray, s: np.ndarray # one class: 0/1 truth (at least one positive) and scores
+                     ) -> float:
+    "Average precision as scikit-learn computes it (Σ ΔRecall · Precision over the distinct scores, best first)."
+    o = np.argsort(-np.asarray(s), kind="mergesort")
+    y, s = np.asarray(y)[o] > 0, np.asarray(s)[o]
+    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]    # the last row of each run of tied scores
+    tp = np.cumsum(y)[last]
+    return float(np.sum(np.diff(np.r_[0, tp / tp[-1]]) * tp / (last + 1)))
+
 def multilabel_metrics(Y: np.ndarray, # (n, n_classes) 0/1 truth
                        P: np.ndarray, # (n, n_classes) scores
                        calls: np.ndarray, # (n, n_classes) 0/1 decisions
                        classes: Sequence[int], # class indices to average over
                       ) -> dict:
-    "Macro/micro F1, macro precision and recall, per-class F1 and mAP (scikit-learn), over `classes`."
-    Y, P, C = Y[:, classes], P[:, classes], calls[:, classes].astype(int)
+    "Macro/micro F1, macro precision and recall, per-class F1 and mAP over `classes` (scikit-learn's definitions, zero_division=0, computed in numpy: it runs thousands of times)."
+    Y, P, C = Y[:, classes], P[:, classes], calls[:, classes]
     present = Y.sum(0) > 0
-    kw = dict(zero_division=0)
-    return {"macro_f1": f1_score(Y, C, average="macro", **kw), "micro_f1": f1_score(Y, C, average="micro", **kw),
-            "macro_precision": precision_score(Y, C, average="macro", **kw), "macro_recall": recall_score(Y, C, average="macro", **kw),
-            "mAP": average_precision_score(Y[:, present], P[:, present], average="macro") if present.any() else float("nan"),
-            "n_classes": len(classes), "n_classes_with_positives": int(present.sum()),
-            "per_class_f1": f1_score(Y, C, average=None, **kw).tolist()}
+    tp, fp, fn = call_counts(Y, C)
+    f1 = _ratio(2 * tp, 2 * tp + fp + fn)
+    return {"macro_f1": float(f1.mean()), "micro_f1": float(_ratio(2 * tp.sum(), 2 * tp.sum() + fp.sum() + fn.sum())),
+            "macro_precision": float(_ratio(tp, tp + fp).mean()), "macro_recall": float(_ratio(tp, tp + fn).mean()),
+            "mAP": float(np.mean([average_precision(Y[:, c], P[:, c]) for c in np.flatnonzero(present)])) if present.any() else float("nan"),
+            "n_classes": len(classes), "n_classes_with_positives": int(present.sum()), "per_class_f1": f1.tolist()}
 
 # %% ../nbs/01_tps_fusion.ipynb #83c3d1b4
 @dataclass
@@ -600,7 +626,7 @@ def knn_arm(scores: np.ndarray, Y: np.ndarray,
         for tr, te in GroupKFold(n_splits=n_inner).split(train, groups=groups[train]):
             s = sim[np.ix_(train[te], train[tr])]; top = top_neighbours(s, kmax)
             votes = {(k, p): knn_vote(s, top, Y[train[tr]], k, p) for k in grid["k"] for p in grid["power"]}
-            f1 += [f1_score(Y[train[te]], votes[(k, p)] >= c, average="macro", zero_division=0) for k, p, c in combos]
+            f1 += [macro_f1(Y[train[te]], votes[(k, p)] >= c) for k, p, c in combos]
         return combos[int(f1.argmax())]     # ties: the first in grid order (smallest k, power, cut)
     def arm(train, val, test):
         train = np.concatenate([train, val])                # hyperparameters come from inner CV: no separate validation split needed
@@ -661,6 +687,19 @@ def hmm_arm(seqs: Sequence[str], Y: np.ndarray, max_members: int = 40, seed: int
         return B[len(val):], B[len(val):] >= tune_score_thresholds(Y[val], B[:len(val)])
     return arm
 
+def domain_hmms(path: str | Path | None = None # a gzipped file of concatenated HMMER3 profiles; default: TerpeneMiner's 30 shipped ones
+               ) -> list[pyhmmer.plan7.HMM]:
+    "TerpeneMiner's TPS domain profile HMMs (7 Pfam, 23 SUPERFAMILY), in file order."
+    raw = gzip.open(Path(path) if path else data_path("tps/terpeneminer/tps_domain_hmms.hmm.gz"), "rb").read()
+    out = []
+    for chunk in raw.split(b"//\n")[:-1]:      # one reader per profile: the file mixes HMMER3/b and HMMER3/f records
+        with pyhmmer.plan7.HMMFile(io.BytesIO(chunk + b"//\n")) as f: out.extend(f)
+    return out
+
+def domain_features(seqs: Sequence[str], hmms: Sequence[pyhmmer.plan7.HMM] | None = None) -> np.ndarray:
+    "log(1 + bit score) of every sequence against each TPS domain HMM (`domain_hmms`): label-free features, the same in every fold."
+    return np.log1p(hmm_bit_scores(hmms if hmms is not None else domain_hmms(), list(seqs)))
+
 # %% ../nbs/01_tps_fusion.ipynb #d2564216
 def inner_split(rows: np.ndarray, # training rows of one outer fold
                 groups: np.ndarray, # group of every row of the data set (clusters, or one group per row)
@@ -711,8 +750,9 @@ def stacked_arm(sim: np.ndarray, # (n, n) normalised alignment similarities
                 seqs: Sequence[str], Y: np.ndarray,
                 groups: np.ndarray, # inner folds keep whole groups together
                 inner_folds: int = 3, k: int = 10, power: float = 4.0, max_members: int = 40, seed: int = 0,
-                hmm: bool = True): # False: alignment features only
-    "Weight-free stack: per class, a logistic regression over (nearest-neighbour similarity, kNN vote, profile-HMM bit score), fitted on out-of-fold scores inside the training fold."
+                hmm: bool = True, # False: no per-class profile HMMs (built inside the training fold)
+                extra: np.ndarray | None = None): # (n, d) label-free features of every row (e.g. `domain_features`), given to every class's regression
+    "Weight-free stack: per class, a standardised logistic regression over (nearest-neighbour similarity, kNN vote[, profile-HMM bit score][, `extra`]), fitted on out-of-fold scores inside the training fold."
     def features(ref, query):
         s = sim[np.ix_(query, ref)]
         nn = np.stack([np.where(Y[ref, c] > 0, s, 0).max(1) for c in range(Y.shape[1])], axis=1)
@@ -722,18 +762,19 @@ def stacked_arm(sim: np.ndarray, # (n, n) normalised alignment similarities
             B = np.zeros((len(query), Y.shape[1]), np.float32)
             B[:, cls] = hmm_bit_scores([class_hmm(str(c), [seqs[i] for i in ref[Y[ref, c] > 0]], max_members, seed) for c in cls], [seqs[i] for i in query])
             F.append(np.log1p(B))
+        if extra is not None: F += list(np.broadcast_to(extra[query].T[:, :, None], (extra.shape[1], len(query), Y.shape[1])))
         return np.stack(F, axis=-1)                          # (queries, classes, features)
     def arm(train, val, test):
         train = np.concatenate([train, val])
         n_inner = max(2, min(inner_folds, len(np.unique(groups[train]))))
-        F_in = np.zeros((len(train), Y.shape[1], 3 if hmm else 2))
+        F_in = np.zeros((len(train), Y.shape[1], 2 + hmm + (0 if extra is None else extra.shape[1])))
         for tr, te in GroupKFold(n_splits=n_inner).split(train, groups=groups[train]): F_in[te] = features(train[tr], train[te])
         F_te = features(train, test)
         P, C = np.zeros((len(test), Y.shape[1])), np.zeros((len(test), Y.shape[1]), bool)
         for c in range(Y.shape[1]):
             y = Y[train, c]
             if 2 <= y.sum() < len(y):
-                lr = LogisticRegression(class_weight="balanced", max_iter=2000).fit(F_in[:, c], y)
+                lr = make_pipeline(StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=2000)).fit(F_in[:, c], y)
                 p_in, P[:, c] = lr.predict_proba(F_in[:, c])[:, 1], lr.predict_proba(F_te[:, c])[:, 1]
             else: p_in, P[:, c] = F_in[:, c, 0], F_te[:, c, 0]
             C[:, c] = P[:, c] >= tune_score_thresholds(y[:, None], p_in[:, None])[0]
@@ -933,7 +974,7 @@ def fold_class_ap(Y: np.ndarray, P: np.ndarray, folds: np.ndarray, # labels, out
     for a, k in enumerate(ks):
         m = folds == k
         for b, c in enumerate(classes):
-            if Y[m, c].sum() >= min_positives: ap[a, b] = average_precision_score(Y[m, c], P[m, c])
+            if Y[m, c].sum() >= min_positives: ap[a, b] = average_precision(Y[m, c], P[m, c])
     return pd.DataFrame(ap, index=ks, columns=list(classes))
 
 def terpeneminer_aggregate(ap: pd.DataFrame # `fold_class_ap`
