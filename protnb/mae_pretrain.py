@@ -376,7 +376,7 @@ def masked_loss(pred, target, mask, kind: str = "huber", delta: float = 0.5,
 
 # %% ../nbs/03_mae_pretrain.ipynb #d1a0c010
 import argparse, json, sys
-from .utils import dist_world, all_reduce_sum, epoch_seed, rank_share, ddp_wrap, sync_context, StopRequest, temp_dir, run_cli, HelpFormatter
+from .utils import dist_world, all_reduce_sum, epoch_seed, rank_share, ddp_wrap, sync_context, StopRequest, temp_dir, save_train_state, load_train_state, checkpoint_due, training_parser, run_cli
 
 # %% ../nbs/03_mae_pretrain.ipynb #db6b04c7
 @dataclass
@@ -518,20 +518,16 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
     scaler = grad_scaler(dev, tcfg.amp, tcfg.amp_dtype)
     history, start, skip, part, state = [], 0, 0, [0., 0], None
     if resume and ckpt.exists():
-        ck = load_checkpoint(ckpt, model, cfg, map_location=dev)
-        opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"]); scaler.load_state_dict(ck.get("scaler") or {})
+        ck = load_train_state(ckpt, model, cfg, opt, sched, scaler, dev)
         history, start, skip = ck["history"], ck["epoch"], ck.get("step", 0)
         if skip: state, part = ck["generator"], ck["partial"]   # the epoch's generator and loss sums so far
         shards = world * max(1, num_workers)
         if skip and stream is not None and ck.get("stream_shards", shards) != shards:   # a stream's order depends on its shards
             raise ValueError(f"{ckpt}: saved mid-epoch by a streamed run of {ck['stream_shards']} shard(s) (processes x workers), "
                              f"resumed with {shards}: resume with the same number, or from an end-of-epoch checkpoint")
-        print(f"resuming from {ckpt} at epoch {start + 1}, step {skip} (saved by {ck.get('world_size', 1)} process(es), now {world})") if rank == 0 else None
-    def save(epoch, step, g, part):
-        if rank == 0:
-            save_checkpoint(ckpt, model, cfg, optimizer=opt.state_dict(), scheduler=sched.state_dict(), scaler=scaler.state_dict(),
-                            generator=g.get_state(), epoch=epoch, step=step, partial=part, history=history, pretrain=asdict(tcfg), world_size=world,
-                            stream_shards=world * max(1, num_workers))
+    def save(epoch, step, g, part):   # every rank calls it; rank 0 writes
+        save_train_state(ckpt, model, cfg, opt, sched, scaler, dev, generator=g.get_state(), epoch=epoch, step=step, partial=part,
+                         history=history, pretrain=asdict(tcfg), stream_shards=world * max(1, num_workers))
     stopping = False
     with StopRequest() as stop:
         for epoch in range(start, tcfg.epochs):
@@ -555,11 +551,9 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
                 scaler.unscale_(opt); nn.utils.clip_grad_norm_(model.parameters(), tcfg.clip_norm)
                 scaler.step(opt); scaler.update(); sched.step()
                 err, cnt = err + e_all, cnt + c           # global sums: the same on every rank
-                last = stream is None and step + 1 == len(batches)
-                if not last and (stopping or (tcfg.ckpt_every and (step + 1) % tcfg.ckpt_every == 0)): save(epoch, step + 1, g, [err, cnt])
-                if stopping:
-                    if last: break                        # the epoch is done: it is saved below as usual
-                    raise SystemExit(143)
+                n_steps = len(batches) if stream is None else None
+                if checkpoint_due(step, n_steps, tcfg.ckpt_every, stopping): save(epoch, step + 1, g, [err, cnt])
+                if stopping and step + 1 != n_steps: raise SystemExit(143)   # after an epoch's last step the epoch end saves
             skip = 0
             rec = dict(epoch=epoch + 1, train_loss=err / cnt, lr=sched.get_last_lr()[0], seconds=time.time() - t0,
                        **{f"val_{k}": v for k, v in reconstruction_report(model, bank, val_ids, tcfg, device=dev).items()})
@@ -569,7 +563,7 @@ def pretrain_mae(bank: PatchBank, # patch embeddings of all proteins used
             history.append(rec)
             if rank == 0: log_metrics(run_dir, **rec)
             save(epoch + 1, 0, g, [0., 0])
-            if stopping: raise SystemExit(143)
+            if stop.any(dev): raise SystemExit(143)   # SIGTERM (in a step or during validation): stop here, saved
     return model, history
 
 # %% ../nbs/03_mae_pretrain.ipynb #a3b7385e
@@ -655,21 +649,12 @@ def bernett_patch_bank(p: dict, # preset parameters: max_proteins, seed, esm_mod
 
 def pretrain_parser() -> argparse.ArgumentParser:
     "`python -m protnb.mae_pretrain`'s options."
-    ap = argparse.ArgumentParser(prog="python -m protnb.mae_pretrain", formatter_class=HelpFormatter,
-        description="Pretrain 03's masked autoencoder on the preset's proteins, alone or under torchrun (one share of every batch per process). "
-                    "Only rank 0 writes; stdout ends with one JSON line of final metrics.")
-    ap.add_argument("--preset", default="smoke", choices=["smoke", "quick", "full"], help="parameters: the notebook's (smoke) or configs/03_mae_pretrain/<preset>.yaml")
-    ap.add_argument("--run-dir", default="", help="checkpoint and metrics folder; the same folder resumes (default: a temporary folder)")
-    ap.add_argument("--store", default="", help="embedding store folder (default: the preset's store_dir, else a temporary folder)")
+    ap = training_parser("python -m protnb.mae_pretrain", "03_mae_pretrain",
+        "Pretrain 03's masked autoencoder on the preset's proteins, alone or under torchrun (one share of every batch per process). "
+        "Only rank 0 writes; stdout ends with one JSON line of final metrics.")
     ap.add_argument("--corpus-store", default="", help="instead of the preset's proteins: pretrain on every protein of this store "
                     "(patch embeddings written by protnb_embed --pool patch), streamed pack by pack; its last pack is held out for validation")
     ap.add_argument("--workers", type=int, default=0, help="dataloader workers per process reading --corpus-store")
-    ap.add_argument("--device", default="auto", help="auto, cpu or cuda (under torchrun each process takes GPU LOCAL_RANK)")
-    ap.add_argument("--epochs", type=int, help="override the preset's epochs")
-    ap.add_argument("--accum-steps", type=int, default=1, help="micro-batches per step on each process")
-    ap.add_argument("--ckpt-every", type=int, default=0, help="also checkpoint every N steps (0: at epoch ends)")
-    ap.add_argument("--amp-dtype", default="bfloat16", choices=["bfloat16", "float16"], help="autocast dtype on CUDA")
-    ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return ap
 
 def _pretrain_on_store(a, p: dict, dev) -> dict:

@@ -14,17 +14,17 @@ from .mae_pretrain import (MAEConfig, MAEEncoder, Block, PatchBank, check_pairs,
                                  length_bucketed_batches, length_sorted_batches)
 
 # %% auto #0
-__all__ = ['V5_SIZES', 'CONJOINT_CLASSES', 'CTD_ATTRIBUTES', 'PHYSCHEM_SCALES', 'PSEAAC_SCALES', 'TM_WINDOW', 'TM_THRESHOLD',
-           'FEATURE_GROUPS', 'DESCRIPTOR_VERSION', 'TOPSY_TURVY_PREDICTIONS', 'KNOWN_GOOD_AUROC',
+__all__ = ['V5_SIZES', 'RESUME_FREE', 'CONJOINT_CLASSES', 'CTD_ATTRIBUTES', 'PHYSCHEM_SCALES', 'PSEAAC_SCALES', 'TM_WINDOW',
+           'TM_THRESHOLD', 'FEATURE_GROUPS', 'DESCRIPTOR_VERSION', 'TOPSY_TURVY_PREDICTIONS', 'KNOWN_GOOD_AUROC',
            'InteractionCrossAttention', 'InteractionMLPHead', 'PPIConfig', 'PPIClassifier', 'create_ppi_classifier',
-           'MeanMLPConfig', 'MeanPoolMLP', 'TrainConfig', 'ppi_metrics', 'encode_bank', 'predict_ppi', 'train_ppi',
-           'sequence_features', 'pair_feature_matrix', 'conjoint_triad', 'ctd', 'autocorrelation', 'pseaac', 'topology',
-           'sequence_descriptors', 'Descriptors', 'descriptor_table', 'feature_baseline', 'select_descriptor_groups',
-           'bootstrap_ci', 'paired_bootstrap', 'fmt_ci', 'load_topsyturvy', 'pair_keys', 'match_pairs',
-           'versus_reference', 'protein_degree', 'degree_score', 'propensity_baseline', 'protein_label_bias',
-           'degree_strata', 'known_good_check', 'load_b4ppi', 'covered_pairs', 'ppi_parser', 'ppi_main',
-           'cross_weights', 'interaction_attention', 'pair_report', 'plot_pair_attention', 'threshold_table',
-           'plot_threshold', 'ppi_explorer']
+           'MeanMLPConfig', 'MeanPoolMLP', 'TrainConfig', 'ppi_metrics', 'encode_bank', 'predict_ppi', 'ppi_step',
+           'train_ppi', 'sequence_features', 'pair_feature_matrix', 'conjoint_triad', 'ctd', 'autocorrelation',
+           'pseaac', 'topology', 'sequence_descriptors', 'Descriptors', 'descriptor_table', 'feature_baseline',
+           'select_descriptor_groups', 'bootstrap_ci', 'paired_bootstrap', 'fmt_ci', 'load_topsyturvy', 'pair_keys',
+           'match_pairs', 'versus_reference', 'protein_degree', 'degree_score', 'propensity_baseline',
+           'protein_label_bias', 'degree_strata', 'known_good_check', 'load_b4ppi', 'covered_pairs', 'ppi_parser',
+           'ppi_main', 'cross_weights', 'interaction_attention', 'pair_report', 'plot_pair_attention',
+           'threshold_table', 'plot_threshold', 'ppi_explorer']
 
 # %% ../nbs/04_ppi_v5.ipynb #91d4b039
 class InteractionCrossAttention(nn.Module):
@@ -141,8 +141,9 @@ class MeanPoolMLP(nn.Module):
         return self.head(torch.cat([u + v, u * v], -1)).squeeze(-1)
 
 # %% ../nbs/04_ppi_v5.ipynb #d1a0c020
-import argparse, json, sys
-from .utils import dist_world, all_reduce_sum, all_reduce_, epoch_seed, rank_share, ddp_wrap, sync_context, run_cli, HelpFormatter
+import argparse, json, sys, hashlib
+from .utils import (dist_world, all_reduce_sum, all_reduce_, epoch_seed, rank_share, ddp_wrap, sync_context, run_cli, training_parser,
+                          StopRequest, save_train_state, load_train_state, checkpoint_due, config_diff, ConfigMismatch)
 from .mae_pretrain import grad_scaler
 
 # %% ../nbs/04_ppi_v5.ipynb #3f902812
@@ -158,6 +159,7 @@ class TrainConfig:
     amp: bool = True             # autocast on CUDA (a no-op on CPU)
     amp_dtype: str = "bfloat16"  # bfloat16 | float16 (float16 adds a gradient scaler)
     accum_steps: int = 1         # micro-batches per step on each process (gradients accumulated under no_sync)
+    ckpt_every: int = 0          # also checkpoint every this many steps, mid-epoch (0: at the end of each epoch only)
     seed: int = 0
 
 def ppi_metrics(y, p, threshold: float = 0.5) -> dict:
@@ -202,14 +204,57 @@ def predict_ppi(model: nn.Module, bank: PatchBank, pairs: pd.DataFrame, batch_si
     return all_reduce_(out).cpu().numpy()   # each score comes from one rank, zeros from the others
 
 # %% ../nbs/04_ppi_v5.ipynb #97f33a0d
+def ppi_step(net: nn.Module, # what training calls (DDP-wrapped under torchrun)
+             feed: PatchBank, ra: torch.Tensor, rb: torch.Tensor, y: torch.Tensor, # the bank read, both proteins' rows and the labels of every training pair
+             b: torch.Tensor, # the global batch (pair numbers), identical on every rank
+             tcfg: TrainConfig, device, scaler) -> tuple[float, float]:
+    "Forward and backward of this rank's share of one global batch; returns the rank's loss sum and the seconds spent building batches."
+    rank, world = dist_world()
+    wa, wb = int(feed.lengths[ra[b]].max()), int(feed.lengths[rb[b]].max())   # pad as one process would
+    share, weight = rank_share(b, rank, world)
+    micro, loss_sum, t_data = [m for m in share.tensor_split(tcfg.accum_steps) if len(m)], 0., 0.
+    for k, idx in enumerate(micro):
+        td = time.perf_counter()
+        (xa, pa), (xb, pb) = feed.batch(ra[idx], wa), feed.batch(rb[idx], wb)
+        xa, pa, xb, pb, yb = xa.to(device), pa.to(device), xb.to(device), pb.to(device), y[idx].to(device)
+        t_data += time.perf_counter() - td
+        with sync_context(net, k == len(micro) - 1):
+            with autocast(device, tcfg.amp, tcfg.amp_dtype): logits = net(xa, pa, xb, pb)
+            loss = F.binary_cross_entropy_with_logits(logits.float(), yb, reduction="sum") * weight
+            scaler.scale(loss * (world / len(b))).backward()   # DDP averages over ranks: the sum over ranks / global pairs
+        loss_sum += loss.item()
+    return loss_sum, t_data
+
+def _trained_state(model: nn.Module) -> dict[str, torch.Tensor]:
+    "CPU copies of what training can change: all of the state dict but frozen parameters (a frozen encoder is not copied)."
+    frozen = {n for n, p in model.named_parameters() if not p.requires_grad}
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items() if k not in frozen}
+
+def _pairs_digest(*tables: pd.DataFrame) -> str:
+    "A digest of pair tables (ids and labels, in order): a saved position in the batch order only means something on the same pairs."
+    h = hashlib.sha256()
+    for t in tables: h.update(pd.util.hash_pandas_object(t[["a", "b", "label"]], index=False).to_numpy().tobytes())
+    return h.hexdigest()[:16]
+
+RESUME_FREE = ("accum_steps", "ckpt_every")   # how a step is computed or saved, not what it computes: free to change on resume
+
+def _check_resumable(path: Path, ck: dict, tcfg: TrainConfig, pairs: str):
+    "Refuse by name to resume with other training settings or other pairs (the saved position would point into another run)."
+    keys = [k for k in asdict(tcfg) if k not in RESUME_FREE]
+    diff = config_diff(ck["training"], asdict(tcfg), keys) + ([f"pairs: checkpoint trained on digest {ck['pairs']}, these are {pairs}"] if ck["pairs"] != pairs else [])
+    if diff: raise ConfigMismatch(f"{path} was saved by a run with other settings; resume with the same ones, or delete it to start afresh:\n  " + "\n  ".join(diff))
+
 def train_ppi(model: nn.Module, # PPIClassifier or MeanPoolMLP (anything called as model(xa, pad_a, xb, pad_b))
               bank: PatchBank, # patch embeddings of every protein in the pairs
               train: pd.DataFrame, val: pd.DataFrame, # pair tables (a, b, label)
               tcfg: TrainConfig, run_dir: str | Path,
               name: str = "ppi", # checkpoint file stem
-              device: str = "auto") -> dict:
-    "Train with early stopping on validation AUROC, alone or on every rank under torchrun; the model ends with its best epoch's weights."
-    (rank, world), dev, best_path = dist_world(), get_device(device), Path(run_dir)/f"{name}_best.safetensors"
+              device: str = "auto",
+              resume: bool = True, # continue from `<name>_last.safetensors` if an interrupted run left one in `run_dir`
+             ) -> dict:
+    "Train with early stopping on validation AUROC, alone or on every rank under torchrun, resumable mid-epoch; the model ends with its best epoch's weights."
+    (rank, world), dev, cfg = dist_world(), get_device(device), getattr(model, "cfg", {})
+    best_path, last_path = Path(run_dir)/f"{name}_best.safetensors", Path(run_dir)/f"{name}_last.safetensors"
     if rank == 0: best_path.parent.mkdir(parents=True, exist_ok=True)
     set_seed(tcfg.seed); model.to(dev); torch.manual_seed(tcfg.seed + rank)   # dropout: its own stream per rank
     for split, p in (("train", train), ("val", val)): check_pairs(p, bank.index.keys(), f"{name}/{split}")
@@ -220,46 +265,52 @@ def train_ppi(model: nn.Module, # PPIClassifier or MeanPoolMLP (anything called 
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=tcfg.max_lr, weight_decay=tcfg.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=tcfg.max_lr, total_steps=tcfg.epochs * steps)
     scaler = grad_scaler(dev, tcfg.amp, tcfg.amp_dtype)
-    history, best, bad, t_train, t_data, seen, best_state = [], -1., 0, 0., 0., 0, None
-    for epoch in range(tcfg.epochs):
-        net.train(); t0, tot = time.perf_counter(), 0.
-        g = torch.Generator().manual_seed(epoch_seed(tcfg.seed, epoch))   # the same global batch order on every rank
-        for step, b in enumerate(length_bucketed_batches(feed.lengths[ra] + feed.lengths[rb], tcfg.batch_size, g)):
-            opt.zero_grad(set_to_none=True)
-            wa, wb = int(feed.lengths[ra[b]].max()), int(feed.lengths[rb[b]].max())   # pad as one process would
-            share, weight = rank_share(b, rank, world)
-            micro, loss_sum = [m for m in share.tensor_split(tcfg.accum_steps) if len(m)], 0.
-            for k, idx in enumerate(micro):
-                td = time.perf_counter()
-                (xa, pa), (xb, pb) = feed.batch(ra[idx], wa), feed.batch(rb[idx], wb)
-                xa, pa, xb, pb, yb = xa.to(dev), pa.to(dev), xb.to(dev), pb.to(dev), y[idx].to(dev)
-                t_data += time.perf_counter() - td
-                with sync_context(net, k == len(micro) - 1):
-                    with autocast(dev, tcfg.amp, tcfg.amp_dtype): logits = net(xa, pa, xb, pb)
-                    loss = F.binary_cross_entropy_with_logits(logits.float(), yb, reduction="sum") * weight
-                    scaler.scale(loss * (world / len(b))).backward()   # DDP averages over ranks: the sum over ranks / global pairs
-                loss_sum += loss.item()
-            loss_all, = all_reduce_sum(loss_sum, device=dev)
-            if not math.isfinite(loss_all):
-                raise FloatingPointError(f"{name}: non-finite loss ({loss_all / len(b)}) at epoch {epoch + 1}, step {step + 1}; training stopped, "
-                                         f"last good checkpoint kept: {best_path if best_path.exists() else 'none yet'}")
-            scaler.unscale_(opt); nn.utils.clip_grad_norm_(model.parameters(), tcfg.clip_norm)
-            scaler.step(opt); scaler.update(); sched.step(); tot += loss_all
-        t_train += time.perf_counter() - t0; seen += len(train)
-        p_val = predict_ppi(model, bank, val, device=dev, feed=(feed, fwd))
-        if not np.isfinite(p_val).all():   # never log or keep an epoch whose validation scores are not numbers
-            bad = val[~np.isfinite(p_val)]
-            raise FloatingPointError(f"{name}: non-finite validation scores at epoch {epoch + 1} for {len(bad)} pair(s), e.g. "
-                                     f"{list(zip(bad.a, bad.b))[:3]} (non-finite patches in: {bank.nonfinite_ids(sorted(set(bad.a) | set(bad.b)))[:10] or 'none'}); "
-                                     f"this epoch was not saved, last good checkpoint kept: {best_path if best_path.exists() else 'none yet'}")
-        auroc = ppi_metrics(val.label, p_val)["auroc"]
-        history.append(dict(epoch=epoch + 1, train_loss=tot / len(train), val_auroc=auroc))
-        if rank == 0: log_metrics(run_dir, model=name, **history[-1])
-        if auroc > best:   # every rank decides alike: the scores were all-reduced
-            best, bad, best_state = auroc, 0, {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
-            if rank == 0: save_checkpoint(best_path, model, getattr(model, "cfg", {}), epoch=epoch + 1, val_auroc=auroc)
-        elif (bad := bad + 1) >= tcfg.patience: break
-    model.load_state_dict(best_state)   # the best epoch, as saved (kept in memory: other ranks need no shared disk)
+    history, best, bad, t_train, t_data, seen, best_state, start, skip, tot = [], -1., 0, 0., 0., 0, None, 0, 0, 0.
+    pairs = _pairs_digest(train, val)
+    if resume and last_path.exists():
+        ck = load_train_state(last_path, model, cfg, opt, sched, scaler, dev)
+        _check_resumable(last_path, ck, tcfg, pairs)
+        history, best, bad, best_state, (t_train, t_data, seen) = ck["history"], ck["best"], ck["bad"], ck["best_state"], ck["timing"]
+        start, skip, tot = ck["epoch"], ck["step"], ck["partial"]   # the position in the epoch's global batch order, the loss summed so far
+    def save(epoch, step):   # every rank calls it; rank 0 writes
+        save_train_state(last_path, model, cfg, opt, sched, scaler, dev, epoch=epoch, step=step, partial=tot, history=history, best=best, bad=bad,
+                         best_state=best_state, timing=[t_train, t_data, seen], training=asdict(tcfg), pairs=pairs)
+    with StopRequest() as stop:
+        for epoch in range(start, tcfg.epochs):
+            if bad >= tcfg.patience: break
+            net.train(); tot = tot if skip else 0.
+            g = torch.Generator().manual_seed(epoch_seed(tcfg.seed, epoch))   # the same global batch order on every rank
+            batches = length_bucketed_batches(feed.lengths[ra] + feed.lengths[rb], tcfg.batch_size, g)
+            for step in range(skip, len(batches)):
+                t0 = time.perf_counter(); opt.zero_grad(set_to_none=True)
+                loss_sum, td = ppi_step(net, feed, ra, rb, y, batches[step], tcfg, dev, scaler)
+                loss_all, stopping = all_reduce_sum(loss_sum, stop.flag, device=dev)   # the logged loss and the stop flag, one reduction
+                if not math.isfinite(loss_all):
+                    raise FloatingPointError(f"{name}: non-finite loss ({loss_all / len(batches[step])}) at epoch {epoch + 1}, step {step + 1}; training stopped, "
+                                             f"last good checkpoint kept: {best_path if best_path.exists() else 'none yet'}")
+                scaler.unscale_(opt); nn.utils.clip_grad_norm_(model.parameters(), tcfg.clip_norm)
+                scaler.step(opt); scaler.update(); sched.step(); tot += loss_all
+                t_train, t_data, seen = t_train + time.perf_counter() - t0, t_data + td, seen + len(batches[step])
+                if checkpoint_due(step, len(batches), tcfg.ckpt_every, stopping): save(epoch, step + 1)
+                if stopping and step + 1 < len(batches): raise SystemExit(143)   # after an epoch's last step the epoch end saves
+            skip = 0
+            p_val = predict_ppi(model, bank, val, device=dev, feed=(feed, fwd))
+            if not np.isfinite(p_val).all():   # never log or keep an epoch whose validation scores are not numbers
+                nan = val[~np.isfinite(p_val)]
+                raise FloatingPointError(f"{name}: non-finite validation scores at epoch {epoch + 1} for {len(nan)} pair(s), e.g. "
+                                         f"{list(zip(nan.a, nan.b))[:3]} (non-finite patches in: {bank.nonfinite_ids(sorted(set(nan.a) | set(nan.b)))[:10] or 'none'}); "
+                                         f"this epoch was not saved, last good checkpoint kept: {best_path if best_path.exists() else 'none yet'}")
+            auroc = ppi_metrics(val.label, p_val)["auroc"]
+            history.append(dict(epoch=epoch + 1, train_loss=tot / len(train), val_auroc=auroc))
+            if rank == 0: log_metrics(run_dir, model=name, **history[-1])
+            if auroc > best:   # every rank decides alike: the scores were all-reduced
+                best, bad, best_state = auroc, 0, _trained_state(model)
+                if rank == 0: save_checkpoint(best_path, model, cfg, epoch=epoch + 1, val_auroc=auroc)
+            else: bad += 1
+            save(epoch + 1, 0)
+            if stop.any(dev): raise SystemExit(143)   # SIGTERM during validation: stop here, saved
+    if rank == 0: last_path.unlink(missing_ok=True)   # finished: the best checkpoint is the result, nothing is left to resume
+    model.load_state_dict({**model.state_dict(), **best_state})   # the best epoch, as saved (kept in memory: other ranks need no shared disk)
     return dict(history=history, best_epoch=max(history, key=lambda h: h["val_auroc"])["epoch"], best_val_auroc=best,
                 epochs_run=len(history), train_seconds=t_train, train_pairs_per_s=seen / t_train, data_fraction=t_data / t_train,
                 checkpoint=str(best_path))
@@ -612,18 +663,11 @@ def covered_pairs(pairs: pd.DataFrame, known: set, split_col: str) -> tuple[dict
 # %% ../nbs/04_ppi_v5.ipynb #d1a0c041
 def ppi_parser() -> argparse.ArgumentParser:
     "`python -m protnb.ppi_v5`'s options."
-    ap = argparse.ArgumentParser(prog="python -m protnb.ppi_v5", formatter_class=HelpFormatter,
-        description="Train one PPI arm of 04 on the preset's Bernett pairs, alone or under torchrun. Only rank 0 writes; stdout ends with one JSON line of final metrics.")
-    ap.add_argument("--preset", default="smoke", choices=["smoke", "quick", "full"], help="parameters: the notebook's (smoke) or configs/04_ppi_v5/<preset>.yaml")
+    ap = training_parser("python -m protnb.ppi_v5", "04_ppi_v5",
+        "Train one PPI arm of 04 on the preset's Bernett pairs, alone or under torchrun. Only rank 0 writes; stdout ends with one JSON line of final metrics.")
     ap.add_argument("--arm", default="v5_frozen", choices=["mean_mlp", "v5_frozen", "v5_unfrozen"], help="the model trained")
     ap.add_argument("--mae-checkpoint", default="", help="encoder from 03 (default: the preset's mae_checkpoint, else a random encoder)")
     ap.add_argument("--dropout", type=float, default=0.0, help="dropout of cross-attention and head (per-rank masks: see the notebook)")
-    ap.add_argument("--run-dir", default="", help="checkpoint and metrics folder (default: a temporary folder)")
-    ap.add_argument("--store", default="", help="embedding store folder (default: the preset's store_dir, else a temporary folder)")
-    ap.add_argument("--device", default="auto", help="auto, cpu or cuda (under torchrun each process takes GPU LOCAL_RANK)")
-    ap.add_argument("--epochs", type=int, help="override the preset's epochs")
-    ap.add_argument("--accum-steps", type=int, default=1, help="micro-batches per step on each process")
-    ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return ap
 
 def ppi_main(argv: list[str] | None = None) -> dict:
@@ -645,7 +689,7 @@ def ppi_main(argv: list[str] | None = None) -> dict:
             model = MeanPoolMLP(MeanMLPConfig(d_in=esm.embed_dim, head_dims=cfg.head_dims, dropout=a.dropout)) if a.arm == "mean_mlp" \
                     else create_ppi_classifier(ckpt, freeze_encoder=a.arm == "v5_frozen", config=cfg)
         tcfg = TrainConfig(epochs=a.epochs or p["epochs"], batch_size=p["batch_size"], max_lr=p["max_lr"], patience=p["patience"],
-                           seed=p["seed"], accum_steps=a.accum_steps)
+                           seed=p["seed"], accum_steps=a.accum_steps, ckpt_every=a.ckpt_every, amp_dtype=a.amp_dtype)
         run_dir = _shared_folder(a.run_dir or "", "protnb-run-")
         res = train_ppi(model, bank, pairs["train"], pairs["val"], tcfg, run_dir, a.arm, device=dev)
         test = ppi_metrics(pairs["test"].label, predict_ppi(model, bank, pairs["test"], device=dev))

@@ -17,7 +17,8 @@ __all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'DeviceError', 
            'config_from_checkpoint', 'build_checked', 'temp_dir', 'make_run_dir', 'log_metrics', 'git_revision',
            'render_results_md', 'relative_paths', 'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli',
            'dist_world', 'all_reduce_sum', 'all_reduce_', 'epoch_seed', 'rank_share', 'ddp_wrap', 'sync_context',
-           'StopRequest', 'tie_groups', 'weighted_auroc', 'weighted_ap']
+           'StopRequest', 'rank_rng_states', 'set_rng_state', 'save_train_state', 'load_train_state', 'checkpoint_due',
+           'training_parser', 'tie_groups', 'weighted_auroc', 'weighted_ap']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
@@ -546,6 +547,77 @@ class StopRequest:
         return self
     def __exit__(self, *exc):
         if self._before is not None: signal.signal(signal.SIGTERM, self._before)
+    def any(self, device="cpu") -> bool:
+        "Whether any rank got SIGTERM (a collective: every rank calls it at the same point and gets the same answer)."
+        return all_reduce_sum(self.flag, device=device)[0] > 0
+
+# %% ../nbs/05_utils.ipynb #d1a0c004
+def rank_rng_states(device="cpu" # the rank's device: a GPU's generator is included on CUDA
+                   ) -> list[torch.Tensor]:
+    "Every rank's torch RNG state (CPU, then its GPU's), gathered on every rank (a collective): dropout draws its own stream per rank."
+    own = torch.get_rng_state()
+    if torch.device(device).type == "cuda": own = torch.cat([own, torch.cuda.get_rng_state(device)])
+    if (world := dist_world()[1]) == 1: return [own]
+    import torch.distributed as dist
+    out = [None] * world; dist.all_gather_object(out, own)
+    return out
+
+def set_rng_state(state: torch.Tensor, # one rank's entry of `rank_rng_states`
+                  device="cpu"):
+    "Restore this process's torch RNG (and its GPU's, when the state holds one and `device` is CUDA)."
+    n = len(torch.get_rng_state())
+    torch.set_rng_state(state[:n].cpu())
+    if torch.device(device).type == "cuda" and len(state) > n: torch.cuda.set_rng_state(state[n:].cpu(), device)
+
+def save_train_state(path: str | Path, # the checkpoint, e.g. run_dir/"mae_last.safetensors"
+                     model: torch.nn.Module, # its weights are saved
+                     config, # the config that built `model` (checked on resume)
+                     optimizer, scheduler, scaler, # their `state_dict`s are saved
+                     device="cpu", # the rank's device (on CUDA its GPU's RNG state is saved too)
+                     **state # epoch, step (0: at an epoch end), history, ...: tensors and plain data
+                    ) -> None:
+    "A resumable checkpoint: model, optimiser, scheduler, gradient scaler, every rank's RNG state and `state`; every rank calls it, rank 0 writes it (atomically, with a checksum)."
+    rng, (rank, world) = rank_rng_states(device), dist_world()
+    if rank == 0: save_checkpoint(path, model, config, optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
+                                  scaler=scaler.state_dict(), rng=rng, world_size=world, **state)
+    if world > 1:   # nobody leaves before the file is on disk: a rank exiting at once (SIGTERM) makes torchrun stop rank 0
+        import torch.distributed as dist; dist.barrier()
+
+def load_train_state(path: str | Path, model: torch.nn.Module, config, optimizer, scheduler, scaler,
+                     device="cpu") -> dict:
+    "Load a `save_train_state` checkpoint (config and checksum checked, no pickle) into model, optimiser, scheduler and scaler; on the same number of processes each rank's RNG too; return it."
+    ck = load_checkpoint(path, model, config, map_location=device)
+    optimizer.load_state_dict(ck["optimizer"]); scheduler.load_state_dict(ck["scheduler"]); scaler.load_state_dict(ck.get("scaler") or {})
+    (rank, world), saved = dist_world(), ck.get("world_size", 1)
+    if len(ck.get("rng") or []) == world: set_rng_state(ck["rng"][rank], device)   # per-rank streams only map onto the same world size
+    if rank == 0: print(f"resuming from {path} at epoch {ck['epoch'] + 1}, step {ck.get('step', 0)} (saved by {saved} process(es), now {world}"
+                        + ("" if saved == world else "; dropout masks restart from fresh per-process streams") + ")")
+    return ck
+
+def checkpoint_due(step: int, # the 0-based step just taken
+                   n_steps: int | None, # steps in this epoch (None: unknown, e.g. a stream)
+                   every: int, # `ckpt_every`: also checkpoint every this many steps (0: never mid-epoch)
+                   stopping: bool # a stop was requested (`StopRequest`, all-reduced)
+                  ) -> bool:
+    "Whether a training loop checkpoints mid-epoch after `step`: every `every` steps and on a stop request, but not after the epoch's last step (the epoch end saves)."
+    return step + 1 != n_steps and (stopping or (every > 0 and (step + 1) % every == 0))
+
+# %% ../nbs/05_utils.ipynb #d1a0c005
+def training_parser(prog: str, # e.g. "python -m protnb.ppi_v5"
+                    nb: str, # the notebook whose presets it runs, e.g. "04_ppi_v5"
+                    description: str) -> argparse.ArgumentParser:
+    "The options the training commands (`python -m protnb.mae_pretrain`, `-m protnb.ppi_v5`) share; each adds its own."
+    ap = argparse.ArgumentParser(prog=prog, formatter_class=HelpFormatter, description=description)
+    ap.add_argument("--preset", default="smoke", choices=["smoke", "quick", "full"], help=f"parameters: the notebook's (smoke) or configs/{nb}/<preset>.yaml")
+    ap.add_argument("--run-dir", default="", help="checkpoint and metrics folder; the same folder resumes (default: a temporary folder)")
+    ap.add_argument("--store", default="", help="embedding store folder (default: the preset's store_dir, else a temporary folder)")
+    ap.add_argument("--device", default="auto", help="auto, cpu or cuda (under torchrun each process takes GPU LOCAL_RANK)")
+    ap.add_argument("--epochs", type=int, help="override the preset's epochs")
+    ap.add_argument("--accum-steps", type=int, default=1, help="micro-batches per step on each process")
+    ap.add_argument("--ckpt-every", type=int, default=0, help="also checkpoint every N steps (0: at epoch ends; SIGTERM always saves)")
+    ap.add_argument("--amp-dtype", default="bfloat16", choices=["bfloat16", "float16"], help="autocast dtype on CUDA")
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    return ap
 
 # %% ../nbs/05_utils.ipynb #b2c3d4e5
 def tie_groups(s: np.ndarray):
