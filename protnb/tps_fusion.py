@@ -161,7 +161,6 @@ import contextlib, gzip, hashlib, io, os
 import pyfamsa, pyhmmer
 from scipy.sparse import csr_matrix
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
-from sklearn.pipeline import make_pipeline
 
 def pairwise_alignments(seqs: Sequence[str], # protein sequences
                         threads: int = 1,
@@ -752,7 +751,7 @@ def stacked_arm(sim: np.ndarray, # (n, n) normalised alignment similarities
                 inner_folds: int = 3, k: int = 10, power: float = 4.0, max_members: int = 40, seed: int = 0,
                 hmm: bool = True, # False: no per-class profile HMMs (built inside the training fold)
                 extra: np.ndarray | None = None): # (n, d) label-free features of every row (e.g. `domain_features`), given to every class's regression
-    "Weight-free stack: per class, a standardised logistic regression over (nearest-neighbour similarity, kNN vote[, profile-HMM bit score][, `extra`]), fitted on out-of-fold scores inside the training fold."
+    "Weight-free stack: per class, a logistic regression over (nearest-neighbour similarity, kNN vote[, profile-HMM bit score][, `extra`]), fitted on out-of-fold scores inside the training fold."
     def features(ref, query):
         s = sim[np.ix_(query, ref)]
         nn = np.stack([np.where(Y[ref, c] > 0, s, 0).max(1) for c in range(Y.shape[1])], axis=1)
@@ -774,7 +773,7 @@ def stacked_arm(sim: np.ndarray, # (n, n) normalised alignment similarities
         for c in range(Y.shape[1]):
             y = Y[train, c]
             if 2 <= y.sum() < len(y):
-                lr = make_pipeline(StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=2000)).fit(F_in[:, c], y)
+                lr = LogisticRegression(class_weight="balanced", max_iter=2000).fit(F_in[:, c], y)   # unscaled: standardising scored lower (see above)
                 p_in, P[:, c] = lr.predict_proba(F_in[:, c])[:, 1], lr.predict_proba(F_te[:, c])[:, 1]
             else: p_in, P[:, c] = F_in[:, c, 0], F_te[:, c, 0]
             C[:, c] = P[:, c] >= tune_score_thresholds(y[:, None], p_in[:, None])[0]
