@@ -390,8 +390,8 @@ ROW_BUCKET = 256   # oneDNN ops of reduced-precision CPU forwards see a multiple
 def _bucketed(x: torch.Tensor) -> torch.Tensor:
     "`x` with zero rows appended up to a multiple of `ROW_BUCKET` under reduced-precision autocast on a CPU; elsewhere `x` itself."
     # There F.linear and F.gelu run on oneDNN, whose primitive cache keeps one primitive per distinct shape (up to 1,024;
-    # at 8M ~1.1 MB per bfloat16 GELU, ~1.3 MB per layer's four matmuls). Packed batches have a new row count nearly every
-    # time, so that cache grew with the run; with rows in buckets there are at most max_tokens/256 shapes per op.
+    # at 8M ~1.1 MB per bfloat16 GELU, ~8 MB per row count for a layer's four matmuls). Packed batches have a new row count
+    # nearly every time, so that cache grew with the run; with rows in buckets there are at most max_tokens/256 shapes per op.
     n = x.shape[0]
     if x.device.type != "cpu" or not torch.is_autocast_enabled("cpu") or n % ROW_BUCKET == 0: return x
     return torch.cat([x, x.new_zeros(-n % ROW_BUCKET, x.shape[1])])

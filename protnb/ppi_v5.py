@@ -258,20 +258,19 @@ def train_ppi(model: nn.Module, # PPIClassifier or MeanPoolMLP (anything called 
     if rank == 0: best_path.parent.mkdir(parents=True, exist_ok=True)
     set_seed(tcfg.seed); model.to(dev); torch.manual_seed(tcfg.seed + rank)   # dropout: its own stream per rank
     for split, p in (("train", train), ("val", val)): check_pairs(p, bank.index.keys(), f"{name}/{split}")
-    feed, fwd = _feed(model, bank, dev)
-    net = ddp_wrap(model if fwd is model else _Call(model, fwd), dev)
-    ra, rb, y = feed.rows(train.a), feed.rows(train.b), torch.tensor(train.label.to_numpy(), dtype=torch.float32)
     steps = math.ceil(len(train) / tcfg.batch_size)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=tcfg.max_lr, weight_decay=tcfg.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=tcfg.max_lr, total_steps=tcfg.epochs * steps)
     scaler = grad_scaler(dev, tcfg.amp, tcfg.amp_dtype)
     history, best, bad, t_train, t_data, seen, best_state, start, skip, tot = [], -1., 0, 0., 0., 0, None, 0, 0, 0.
     pairs = _pairs_digest(train, val)
-    if resume and last_path.exists():
-        ck = load_train_state(last_path, model, cfg, opt, sched, scaler, dev)
-        _check_resumable(last_path, ck, tcfg, pairs)
+    if resume and last_path.exists():   # before the frozen encoder runs over the bank: it is the checkpoint's encoder
+        ck = load_train_state(last_path, model, cfg, opt, sched, scaler, dev, check=lambda ck: _check_resumable(last_path, ck, tcfg, pairs))
         history, best, bad, best_state, (t_train, t_data, seen) = ck["history"], ck["best"], ck["bad"], ck["best_state"], ck["timing"]
         start, skip, tot = ck["epoch"], ck["step"], ck["partial"]   # the position in the epoch's global batch order, the loss summed so far
+    feed, fwd = _feed(model, bank, dev)
+    net = ddp_wrap(model if fwd is model else _Call(model, fwd), dev)
+    ra, rb, y = feed.rows(train.a), feed.rows(train.b), torch.tensor(train.label.to_numpy(), dtype=torch.float32)
     def save(epoch, step):   # every rank calls it; rank 0 writes
         save_train_state(last_path, model, cfg, opt, sched, scaler, dev, epoch=epoch, step=step, partial=tot, history=history, best=best, bad=bad,
                          best_state=best_state, timing=[t_train, t_data, seen], training=asdict(tcfg), pairs=pairs)

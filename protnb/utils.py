@@ -270,7 +270,8 @@ def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
                     keys=None, # compare only these config keys
                     map_location="cpu",
                     trust_checkpoint: bool = False, # older pickled checkpoints only: allow any object (runs code from the file)
-                    config_class: type | None = None # the loader's config dataclass: the stored config is checked against it first
+                    config_class: type | None = None, # the loader's config dataclass: the stored config is checked against it first
+                    check=None # called with the loaded dict before `model` is touched: raise to refuse the file and leave the model as it was
                    ) -> dict:
     "Load a checkpoint without running code from it: checksum, finite weights and config (against `config_class`) checked, a config or tensor-shape mismatch refused naming each one."
     path = Path(path); ck, saved_class = _read_checkpoint(path, map_location, trust_checkpoint)
@@ -282,6 +283,7 @@ def load_checkpoint(path: str | Path, # a file written by `save_checkpoint`
     if expected is not None:
         exp = dataclasses.asdict(expected) if dataclasses.is_dataclass(expected) else dict(expected)
         if diff := config_diff(ck["config"], exp, keys): raise ConfigMismatch(f"{path} does not fit this model:\n  " + "\n  ".join(diff))
+    if check is not None: check(ck)
     if model is not None:
         own = model.state_dict()
         bad = [f"{k}: checkpoint {tuple(v.shape)} vs model {tuple(own[k].shape)}" for k, v in ck["state_dict"].items() if k in own and own[k].shape != v.shape]
@@ -584,9 +586,11 @@ def save_train_state(path: str | Path, # the checkpoint, e.g. run_dir/"mae_last.
         import torch.distributed as dist; dist.barrier()
 
 def load_train_state(path: str | Path, model: torch.nn.Module, config, optimizer, scheduler, scaler,
-                     device="cpu") -> dict:
+                     device="cpu",
+                     check=None # called with the checkpoint before anything is loaded (e.g. refuse other training settings)
+                    ) -> dict:
     "Load a `save_train_state` checkpoint (config and checksum checked, no pickle) into model, optimiser, scheduler and scaler; on the same number of processes each rank's RNG too; return it."
-    ck = load_checkpoint(path, model, config, map_location=device)
+    ck = load_checkpoint(path, model, config, map_location=device, check=check)
     optimizer.load_state_dict(ck["optimizer"]); scheduler.load_state_dict(ck["scheduler"]); scaler.load_state_dict(ck.get("scaler") or {})
     (rank, world), saved = dist_world(), ck.get("world_size", 1)
     if len(ck.get("rng") or []) == world: set_rng_state(ck["rng"][rank], device)   # per-rank streams only map onto the same world size

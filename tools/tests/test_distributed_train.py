@@ -226,7 +226,8 @@ def check_ppi_cli(tmp):
     assert r.returncode == 0, f"uninterrupted CLI run failed:\n{r.stderr[-5000:]}"
     full = last_json(r.stdout)
     r = torchrun(__file__, "--ppi-cli-cut", *args("ppi_cli"))
-    assert r.returncode != 0 and "143" in r.stderr, f"the SIGTERM'd run should exit 143:\n{r.stderr[-3000:]}"
+    assert r.returncode != 0 and "143" in r.stderr, (f"the SIGTERM'd run should exit 143 (left {sorted(p.name for p in (tmp/'ppi_cli').iterdir())}):\n"
+                                                     f"{r.stdout[-2000:]}\n{r.stderr[-5000:]}")
     ck = load_checkpoint(tmp/"ppi_cli"/"v5_unfrozen_last.safetensors")
     assert (ck["epoch"], ck["step"], ck["world_size"]) == (1, 2, 2), (ck["epoch"], ck["step"], ck["world_size"])
     got = {p.name for p in (tmp/"ppi_cli").iterdir()}
