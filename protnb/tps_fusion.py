@@ -34,12 +34,12 @@ __all__ = ['CLASSES', 'MOTIFS', 'PHYSCHEM', 'GROUPS', 'FEATURE_NAMES', 'KNN_GRID
            'oracle_arm', 'all_positive_arm', 'prior_arm', 'scorable_classes', 'normalised_scores', 'top_neighbours',
            'knn_vote', 'knn_arm', 'dipeptide_spectrum', 'class_hmm', 'hmm_bit_scores', 'tune_score_thresholds',
            'hmm_arm', 'domain_hmms', 'domain_features', 'inner_split', 'cross_validate', 'summarize', 'stacked_arm',
-           'nested_best_arm', 'esm_embeddings', 'fit_tps_model', 'load_tps_model', 'TPSPrediction', 'predict_tps',
-           'build_terpeneminer', 'terpeneminer_published', 'forest_arm', 'terpeneminer_protocol_data',
-           'single_class_distribution', 'terpeneminer_folds', 'fold_class_ap', 'terpeneminer_aggregate',
-           'paired_comparison', 'claim_verdicts', 'paired_table', 'kmer_candidates', 'prefiltered_similarity',
-           'metric_by_identity', 'align_to', 'nearest_enzymes', 'class_threshold_table', 'plot_class_pr',
-           'enzyme_report', 'tps_explorer']
+           'similarity_profile', 'forest_stack_arm', 'cached_arm', 'mean_arm', 'nested_best_arm', 'esm_embeddings',
+           'fit_tps_model', 'load_tps_model', 'TPSPrediction', 'predict_tps', 'build_terpeneminer',
+           'terpeneminer_published', 'forest_arm', 'terpeneminer_protocol_data', 'single_class_distribution',
+           'terpeneminer_folds', 'fold_class_ap', 'terpeneminer_aggregate', 'paired_comparison', 'claim_verdicts',
+           'paired_table', 'kmer_candidates', 'prefiltered_similarity', 'metric_by_identity', 'align_to',
+           'nearest_enzymes', 'class_threshold_table', 'plot_class_pr', 'enzyme_report', 'tps_explorer']
 
 # %% ../nbs/01_tps_fusion.ipynb #6b6e946c
 CLASSES = ["mono_pinene", "mono_limonene", "mono_myrcene", "mono_terpinene", "mono_phellandrene", "mono_sabinene",
@@ -161,7 +161,6 @@ import contextlib, gzip, hashlib, io, os
 import pyfamsa, pyhmmer
 from scipy.sparse import csr_matrix
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
-from sklearn.pipeline import make_pipeline
 
 def pairwise_alignments(seqs: Sequence[str], # protein sequences
                         threads: int = 1,
@@ -752,7 +751,7 @@ def stacked_arm(sim: np.ndarray, # (n, n) normalised alignment similarities
                 inner_folds: int = 3, k: int = 10, power: float = 4.0, max_members: int = 40, seed: int = 0,
                 hmm: bool = True, # False: no per-class profile HMMs (built inside the training fold)
                 extra: np.ndarray | None = None): # (n, d) label-free features of every row (e.g. `domain_features`), given to every class's regression
-    "Weight-free stack: per class, a standardised logistic regression over (nearest-neighbour similarity, kNN vote[, profile-HMM bit score][, `extra`]), fitted on out-of-fold scores inside the training fold."
+    "Weight-free stack: per class, a logistic regression over (nearest-neighbour similarity, kNN vote[, profile-HMM bit score][, `extra`]), fitted on out-of-fold scores inside the training fold."
     def features(ref, query):
         s = sim[np.ix_(query, ref)]
         nn = np.stack([np.where(Y[ref, c] > 0, s, 0).max(1) for c in range(Y.shape[1])], axis=1)
@@ -774,11 +773,57 @@ def stacked_arm(sim: np.ndarray, # (n, n) normalised alignment similarities
         for c in range(Y.shape[1]):
             y = Y[train, c]
             if 2 <= y.sum() < len(y):
-                lr = make_pipeline(StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=2000)).fit(F_in[:, c], y)
+                lr = LogisticRegression(class_weight="balanced", max_iter=2000).fit(F_in[:, c], y)   # unscaled: standardising scored lower (see above)
                 p_in, P[:, c] = lr.predict_proba(F_in[:, c])[:, 1], lr.predict_proba(F_te[:, c])[:, 1]
             else: p_in, P[:, c] = F_in[:, c, 0], F_te[:, c, 0]
             C[:, c] = P[:, c] >= tune_score_thresholds(y[:, None], p_in[:, None])[0]
         return P, C
+    return arm
+
+def similarity_profile(sim: np.ndarray, Y: np.ndarray, # (n, n) normalised similarities; labels
+                       ref: np.ndarray, query: np.ndarray, # labelled reference rows; rows to describe
+                       votes: Sequence[tuple[int, float]] = ((10, 4.0),) # (k, power) of each kNN vote
+                      ) -> np.ndarray:
+    "Label-propagation features of `query` from `ref`: per class the best similarity and each similarity^power kNN vote, then the best similarity to any reference."
+    s = sim[np.ix_(query, ref)]
+    top = top_neighbours(s, max(k for k, _ in votes))
+    nn = np.stack([np.where(Y[ref, c] > 0, s, 0).max(1) for c in range(Y.shape[1])], axis=1)
+    return np.hstack([nn, *(knn_vote(s, top, Y[ref], k, p) for k, p in votes), s.max(1, keepdims=True)])
+
+def forest_stack_arm(sim: np.ndarray, Y: np.ndarray,
+                     groups: np.ndarray, # inner folds keep whole groups together
+                     extra: np.ndarray | None = None, # (n, d) label-free features of every row (e.g. `domain_features`)
+                     votes: Sequence[tuple[int, float]] = ((10, 4.0),), inner_folds: int = 3, n_estimators: int = 300, seed: int = 0):
+    "Weight-free stack: one multi-label random forest over every class's `similarity_profile` (and `extra`), trained on profiles computed out-of-fold inside the training fold; thresholds tuned on `val`."
+    def feats(ref, query):
+        F = similarity_profile(sim, Y, ref, query, votes)
+        return F if extra is None else np.hstack([F, extra[query]])
+    def arm(train, val, test):
+        rows = np.concatenate([train, val])
+        F_in = np.zeros((len(rows), Y.shape[1] * (1 + len(votes)) + 1 + (0 if extra is None else extra.shape[1])))
+        n_inner = max(2, min(inner_folds, len(np.unique(groups[rows]))))
+        for tr, te in GroupKFold(n_splits=n_inner).split(rows, groups=groups[rows]): F_in[te] = feats(rows[tr], rows[te])
+        rf = RandomForestClassifier(n_estimators, class_weight="balanced", n_jobs=1, random_state=seed).fit(F_in[:len(train)], Y[train])
+        proba = lambda F: np.stack([p[:, 1] if p.shape[1] == 2 else np.zeros(len(F)) for p in rf.predict_proba(F)], axis=1)
+        P_val, P_test = proba(F_in[len(train):]), proba(feats(rows, test))
+        return P_test, P_test >= tune_thresholds(Y[val], P_val)
+    return arm
+
+def cached_arm(arm):
+    "The same arm, remembering its output per (train, val, test), so arms built on it (a mean, the nested best) do not fit it again."
+    memo = {}
+    def cached(train, val, test):
+        key = tuple(hashlib.blake2b(np.asarray(x, np.int64).tobytes(), digest_size=8).digest() for x in (train, val, test))
+        if key not in memo: memo[key] = arm(train, val, test)
+        return memo[key]
+    return cached
+
+def mean_arm(arms: Sequence, # arms to combine
+             scales: Sequence[float]): # each arm's score range (its scores are divided by it)
+    "Average of several arms' scores, each on a 0-1 scale; a class is called where at least half of the arms call it."
+    def arm(train, val, test):
+        out = [a(train, val, test) for a in arms]
+        return np.mean([P / s for (P, _), s in zip(out, scales)], axis=0), np.mean([C for _, C in out], axis=0) >= 0.5
     return arm
 
 def nested_best_arm(candidates: Mapping[str, object], # name -> arm
