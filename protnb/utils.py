@@ -18,7 +18,7 @@ __all__ = ['repo_root', 'resolve_path', 'data_path', 'set_seed', 'DeviceError', 
            'render_results_md', 'relative_paths', 'save_results', 'savefig', 'HelpFormatter', 'CommandError', 'run_cli',
            'dist_world', 'all_reduce_sum', 'all_reduce_', 'epoch_seed', 'rank_share', 'ddp_wrap', 'sync_context',
            'StopRequest', 'rank_rng_states', 'set_rng_state', 'save_train_state', 'load_train_state', 'checkpoint_due',
-           'training_parser', 'tie_groups', 'weighted_auroc', 'weighted_ap']
+           'at_least', 'training_parser', 'tie_groups', 'weighted_auroc', 'weighted_ap']
 
 # %% ../nbs/05_utils.ipynb #e83ee822
 def repo_root() -> Path:
@@ -607,6 +607,15 @@ def checkpoint_due(step: int, # the 0-based step just taken
     return step + 1 != n_steps and (stopping or (every > 0 and (step + 1) % every == 0))
 
 # %% ../nbs/05_utils.ipynb #d1a0c005
+def at_least(minimum: int):
+    "An argparse type: an integer of at least `minimum`, refused by argparse's one-line error otherwise."
+    def count(text: str) -> int:
+        try: v = int(text)
+        except ValueError: raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if v < minimum: raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {v}")
+        return v
+    return count
+
 def training_parser(prog: str, # e.g. "python -m protnb.ppi_v5"
                     nb: str, # the notebook whose presets it runs, e.g. "04_ppi_v5"
                     description: str) -> argparse.ArgumentParser:
@@ -616,9 +625,9 @@ def training_parser(prog: str, # e.g. "python -m protnb.ppi_v5"
     ap.add_argument("--run-dir", default="", help="checkpoint and metrics folder; the same folder resumes (default: a temporary folder)")
     ap.add_argument("--store", default="", help="embedding store folder (default: the preset's store_dir, else a temporary folder)")
     ap.add_argument("--device", default="auto", help="auto, cpu or cuda (under torchrun each process takes GPU LOCAL_RANK)")
-    ap.add_argument("--epochs", type=int, help="override the preset's epochs")
-    ap.add_argument("--accum-steps", type=int, default=1, help="micro-batches per step on each process")
-    ap.add_argument("--ckpt-every", type=int, default=0, help="also checkpoint every N steps (0: at epoch ends; SIGTERM always saves)")
+    ap.add_argument("--epochs", type=at_least(1), help="override the preset's epochs")
+    ap.add_argument("--accum-steps", type=at_least(1), default=1, help="micro-batches per step on each process")
+    ap.add_argument("--ckpt-every", type=at_least(0), default=0, help="also checkpoint every N steps (0: at epoch ends; SIGTERM always saves)")
     ap.add_argument("--amp-dtype", default="bfloat16", choices=["bfloat16", "float16"], help="autocast dtype on CUDA")
     ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return ap
