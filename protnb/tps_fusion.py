@@ -689,7 +689,7 @@ def hmm_arm(seqs: Sequence[str], Y: np.ndarray, max_members: int = 40, seed: int
 def domain_hmms(path: str | Path | None = None # a gzipped file of concatenated HMMER3 profiles; default: TerpeneMiner's 30 shipped ones
                ) -> list[pyhmmer.plan7.HMM]:
     "TerpeneMiner's TPS domain profile HMMs (7 Pfam, 23 SUPERFAMILY), in file order."
-    raw = gzip.open(Path(path) if path else data_path("tps/terpeneminer/tps_domain_hmms.hmm.gz"), "rb").read()
+    with gzip.open(Path(path) if path else data_path("tps/terpeneminer/tps_domain_hmms.hmm.gz"), "rb") as f: raw = f.read()
     out = []
     for chunk in raw.split(b"//\n")[:-1]:      # one reader per profile: the file mixes HMMER3/b and HMMER3/f records
         with pyhmmer.plan7.HMMFile(io.BytesIO(chunk + b"//\n")) as f: out.extend(f)
